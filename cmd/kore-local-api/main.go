@@ -1,0 +1,220 @@
+// Command kore-local-api serves a local imitation of Kore.ai's Get Groups API, so the provider can be tried
+// and tested without a Kore.ai account:
+//
+//	kore-local-api -addr 127.0.0.1:0 -groups 123 -users 5 -client-id demo-client -client-secret demo-secret
+//
+// It serves Kore.ai's two sample groups followed by generated ones (-groups in total), requires HS256 JWTs
+// signed with -client-secret whose appId is -client-id, prints "kore-local-api listening on URL" to stdout,
+// optionally writes the URL to -url-file, logs one line per request to stderr (never the auth header) and
+// stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+)
+
+// shutdownGrace bounds how long a stop signal waits for requests in progress.
+const shutdownGrace = 5 * time.Second
+
+type config struct {
+	addr         string
+	groups       int
+	users        int
+	clientID     string
+	clientSecret string
+	urlFile      string
+	latency      time.Duration
+	requireJTI   bool
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, new(usageError)):
+		fmt.Fprintln(os.Stderr, "kore-local-api:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "kore-local-api:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError marks errors in the command line, which exit with status 2 as flag parsing errors do.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// run serves until ctx ends; the listening line goes to stdout, logs to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	listener, err := listenLoopback(cfg.addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + listener.Addr().String()
+
+	fake := fakekore.NewHandler(fakekore.Options{
+		ClientID:     cfg.clientID,
+		ClientSecret: cfg.clientSecret,
+		Groups:       demoGroups(cfg.groups, cfg.users),
+		Latency:      cfg.latency,
+		RequireJTI:   cfg.requireJTI,
+	})
+	defer fake.Close()
+	server := &http.Server{
+		Handler:           logRequests(logger, fake),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	if cfg.urlFile != "" {
+		if err := writeFileAtomically(cfg.urlFile, url+"\n"); err != nil {
+			listener.Close()
+			return fmt.Errorf("writing -url-file: %w", err)
+		}
+		// A stale file would send the next reader to a server that is gone.
+		defer os.Remove(cfg.urlFile)
+	}
+
+	logAuth := slog.String("auth", "HS256 JWT signed with the client secret, appId "+cfg.clientID)
+	if cfg.clientSecret == "" {
+		logAuth = slog.String("auth", "none: any non-empty auth header is accepted")
+	}
+	logger.Info("serving Get Groups", "url", url, "groups", cfg.groups, "users_per_group", cfg.users, logAuth,
+		"latency", cfg.latency, "require_jti", cfg.requireJTI)
+	fmt.Fprintf(stdout, "kore-local-api listening on %s\n", url)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- server.Serve(listener) }()
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	fake.Close() // ends latency waits at once instead of letting Shutdown wait for them
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+func parseFlags(args []string, output io.Writer) (config, error) {
+	var cfg config
+	flags := flag.NewFlagSet("kore-local-api", flag.ContinueOnError)
+	flags.SetOutput(output)
+	flags.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
+	flags.IntVar(&cfg.groups, "groups", 123, "number of groups to serve: Kore.ai's 2 sample groups, then generated ones")
+	flags.IntVar(&cfg.users, "users", 5, "users in each generated group")
+	flags.StringVar(&cfg.clientID, "client-id", "demo-client", "client ID expected in the JWT's appId claim")
+	flags.StringVar(&cfg.clientSecret, "client-secret", "demo-secret",
+		"client secret the HS256 JWT must be signed with; empty accepts any auth header")
+	flags.StringVar(&cfg.urlFile, "url-file", "", "also write the server's URL to this `file` (removed on exit)")
+	flags.DurationVar(&cfg.latency, "latency", 0, "delay before answering each request")
+	flags.BoolVar(&cfg.requireJTI, "require-jti", false, `refuse tokens whose jti was seen before ("Enforce JTI")`)
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, usageError{err}
+	}
+
+	switch {
+	case flags.NArg() > 0:
+		return cfg, usageError{fmt.Errorf("unexpected arguments %q", flags.Args())}
+	case cfg.groups < 0:
+		return cfg, usageError{fmt.Errorf("-groups %d: must be 0 or more", cfg.groups)}
+	case cfg.users < 0:
+		return cfg, usageError{fmt.Errorf("-users %d: must be 0 or more", cfg.users)}
+	case cfg.latency < 0:
+		return cfg, usageError{fmt.Errorf("-latency %s: must be 0 or more", cfg.latency)}
+	}
+	if err := requireLoopback(cfg.addr); err != nil {
+		return cfg, usageError{err}
+	}
+	return cfg, nil
+}
+
+// requireLoopback refuses addresses reachable from other machines: the server accepts a well-known demo secret.
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-addr %q: the host must be a loopback address such as 127.0.0.1, ::1 or localhost, "+
+		"because this server accepts a demo secret and must not be reachable from other machines", addr)
+}
+
+// listenLoopback listens on addr and checks the result, since a name such as localhost is resolved only here.
+func listenLoopback(addr string) (net.Listener, error) {
+	listener, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	if tcp, ok := listener.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		listener.Close()
+		return nil, fmt.Errorf("-addr %q resolved to %s, which is not a loopback address", addr, listener.Addr())
+	}
+	return listener, nil
+}
+
+// demoGroups returns total groups: Kore.ai's sample groups first, then generated ones.
+func demoGroups(total, usersPerGroup int) []fakekore.Group {
+	groups := fakekore.SampleGroups()
+	if total <= len(groups) {
+		return groups[:total]
+	}
+	return append(groups, fakekore.GenerateGroups(total-len(groups), usersPerGroup)...)
+}
+
+// writeFileAtomically replaces path with content in one step, so a reader polling for it never sees it half
+// written.
+func writeFileAtomically(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once the rename has happened
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

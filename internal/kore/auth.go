@@ -1,0 +1,80 @@
+package kore
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// tokenLifetime is short on purpose: a token is signed per attempt and used at once.
+const tokenLifetime = 5 * time.Minute
+
+// tokenSource yields the value of the auth header for one attempt.
+type tokenSource interface {
+	token(now time.Time) (string, error)
+}
+
+func newTokenSource(cfg Config) (tokenSource, error) {
+	hasApp := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case cfg.JWT != "" && hasApp:
+		return nil, errors.New("set either a JWT or a client ID and client secret, not both")
+	case cfg.JWT != "":
+		if !isHeaderValue(cfg.JWT) {
+			return nil, errors.New("the JWT contains characters that cannot be sent in an HTTP header, such as a line break")
+		}
+		return staticToken(cfg.JWT), nil
+	case cfg.ClientID == "" && cfg.ClientSecret == "":
+		return nil, errors.New("no credentials: set the client ID and client secret of an app created in the " +
+			"Kore.ai Admin Console (Security & Control > API Scopes), or a ready-made JWT")
+	case cfg.ClientID == "":
+		return nil, errors.New("a client secret is set but the client ID is missing: set both, from the same app " +
+			"in the Kore.ai Admin Console")
+	case cfg.ClientSecret == "":
+		return nil, errors.New("a client ID is set but the client secret is missing: set both, from the same app " +
+			"in the Kore.ai Admin Console")
+	}
+	return &signingTokenSource{clientID: cfg.ClientID, key: []byte(cfg.ClientSecret)}, nil
+}
+
+// staticToken is a ready-made JWT, sent unchanged on every attempt.
+type staticToken string
+
+func (t staticToken) token(time.Time) (string, error) { return string(t), nil }
+
+// signingTokenSource signs a new token per attempt, so that apps with "Enforce JTI" never see a jti twice.
+type signingTokenSource struct {
+	clientID string
+	key      []byte
+}
+
+// koreClaims is the payload Kore.ai expects: its own appId claim beside the registered ones.
+type koreClaims struct {
+	AppID string `json:"appId"`
+	jwt.RegisteredClaims
+}
+
+func (s *signingTokenSource) token(now time.Time) (string, error) {
+	var id [16]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return "", errors.New("generating a random JWT ID failed: " + err.Error())
+	}
+	claims := koreClaims{
+		AppID: s.clientID,
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   s.clientID,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(tokenLifetime)),
+			ID:        hex.EncodeToString(id[:]),
+		},
+	}
+	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.key)
+	if err != nil {
+		// The library's errors name the problem ("key is invalid"), never the key itself.
+		return "", errors.New("signing the JWT failed: " + err.Error())
+	}
+	return signed, nil
+}

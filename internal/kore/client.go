@@ -1,0 +1,262 @@
+// Package kore is a client for the admin APIs of Kore.ai (platform.kore.ai, its regional hosts and on-prem
+// installations). It is plain Go: it knows nothing about Terraform and can be used from any program.
+//
+// A Client authenticates every request with a JWT (signed afresh per attempt from a client ID and secret, or a
+// ready-made token), keeps to Kore.ai's rate limit with a client-side token bucket, bounds the requests in flight,
+// and retries throttled, failed or stalled requests. ListGroups reads every page of the Get Groups API and checks
+// that the pages fit together.
+//
+// Tokens are HS256 JWTs, the only kind Kore.ai accepts for apps mapped to API scopes; apps that enforce JWE or
+// payload encryption are not supported.
+package kore
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
+)
+
+// Defaults and limits of Config.
+const (
+	DefaultUserAgent         = "terraform-provider-kore"
+	DefaultRequestsPerMinute = 60 // Kore.ai's documented per-account limit for the admin APIs
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultMaxConcurrency    = 4
+	MaxConcurrencyLimit      = 16
+	// MaxPageSize is the largest page the Get Groups API documents; larger limits are never sent.
+	MaxPageSize = 50
+)
+
+// Default range of the exponential backoff between retries when the server sends no Retry-After.
+const (
+	defaultBackoffMin = 1 * time.Second
+	defaultBackoffMax = 30 * time.Second
+)
+
+// Config configures a Client. Zero values mean the documented defaults.
+type Config struct {
+	// Host is the Kore.ai host as the user wrote it; see ParseHost.
+	Host string
+	// ClientID and ClientSecret identify an app created in the Kore.ai Admin Console. The client signs a fresh HS256
+	// JWT with them for every attempt.
+	ClientID     string
+	ClientSecret string
+	// JWT is a ready-made token sent as is. It excludes ClientID and ClientSecret.
+	JWT string
+	// MaxRetries is the number of retries after the first attempt; 0 disables retries.
+	MaxRetries int
+	// RequestsPerMinute sizes the client-side token bucket (burst of the same size); 0 means 60.
+	RequestsPerMinute int
+	// RequestTimeout bounds each attempt: connecting, the response headers and the whole body; 0 means 30s.
+	RequestTimeout time.Duration
+	// MaxConcurrency bounds the requests in flight across the whole Client; 0 means 4, valid values are 1 to 16.
+	MaxConcurrency int
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// CACertificate is PEM text trusted in addition to the system roots.
+	CACertificate string
+	// UserAgent is the full User-Agent header value; "" means DefaultUserAgent.
+	UserAgent string
+	// Logger receives a Debug line per attempt and a Warn line per retry; it may be nil.
+	Logger Logger
+
+	// hooks are knobs for the tests of this package (see export_test.go); a pointer keeps Config comparable.
+	hooks *hooks
+}
+
+// hooks let tests observe and shorten what the client would otherwise do in real time.
+type hooks struct {
+	wait         func(requested time.Duration) time.Duration // returns the duration actually waited
+	backoffMin   time.Duration
+	backoffMax   time.Duration
+	flightJoined func() // called when a ListGroups caller has joined (or started) a page walk
+}
+
+// Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client talks to one Kore.ai host. It is safe for concurrent use; create it once and share it.
+type Client struct {
+	baseURL   *url.URL
+	groupsURL string
+	userAgent string
+
+	httpClient     *http.Client
+	limiter        *rate.Limiter
+	inFlight       *semaphore.Weighted
+	maxConcurrency int
+	maxRetries     int
+	backoffMin     time.Duration
+	backoffMax     time.Duration
+	wait           func(requested time.Duration) time.Duration
+	logger         Logger // nil when the user gave none
+	redactor       *redactor
+
+	memoMu       sync.Mutex
+	memo         map[int]*GroupList // by page size; only successful walks
+	flights      singleflight.Group
+	flightJoined func()
+}
+
+// New checks cfg and builds a Client. It makes no request.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseHost(cfg.Host)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := newTokenSource(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	userAgent := cfg.UserAgent
+	if userAgent == "" {
+		userAgent = DefaultUserAgent
+	}
+	if !isHeaderValue(userAgent) {
+		return nil, errors.New("the User-Agent contains characters that cannot be sent in an HTTP header")
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries is %d: it must be 0 (no retries) or more", cfg.MaxRetries)
+	}
+	requestsPerMinute := cfg.RequestsPerMinute
+	switch {
+	case requestsPerMinute == 0:
+		requestsPerMinute = DefaultRequestsPerMinute
+	case requestsPerMinute < 0:
+		return nil, fmt.Errorf("requests per minute is %d: it must be 1 or more (Kore.ai allows %d)",
+			requestsPerMinute, DefaultRequestsPerMinute)
+	}
+	timeout := cfg.RequestTimeout
+	switch {
+	case timeout == 0:
+		timeout = DefaultRequestTimeout
+	case timeout < 0:
+		return nil, fmt.Errorf("request timeout is %s: it must be positive", timeout)
+	}
+	maxConcurrency := cfg.MaxConcurrency
+	if maxConcurrency == 0 {
+		maxConcurrency = DefaultMaxConcurrency
+	}
+	if maxConcurrency < 1 || maxConcurrency > MaxConcurrencyLimit {
+		return nil, fmt.Errorf("max concurrency is %d: it must be from 1 to %d", maxConcurrency, MaxConcurrencyLimit)
+	}
+	tlsConfig, err := newTLSConfig(cfg.Insecure, cfg.CACertificate)
+	if err != nil {
+		return nil, err
+	}
+
+	test := hooks{}
+	if cfg.hooks != nil {
+		test = *cfg.hooks
+	}
+	backoffMin, backoffMax := test.backoffMin, test.backoffMax
+	if backoffMin <= 0 {
+		backoffMin = defaultBackoffMin
+	}
+	if backoffMax < backoffMin {
+		backoffMax = max(defaultBackoffMax, backoffMin)
+	}
+	wait := test.wait
+	if wait == nil {
+		wait = func(requested time.Duration) time.Duration { return requested }
+	}
+
+	c := &Client{
+		baseURL:        base,
+		groupsURL:      base.String() + "/api/public/groups",
+		userAgent:      userAgent,
+		limiter:        rate.NewLimiter(rate.Every(time.Minute/time.Duration(requestsPerMinute)), requestsPerMinute),
+		inFlight:       semaphore.NewWeighted(int64(maxConcurrency)),
+		maxConcurrency: maxConcurrency,
+		maxRetries:     cfg.MaxRetries,
+		backoffMin:     backoffMin,
+		backoffMax:     backoffMax,
+		wait:           wait,
+		logger:         cfg.Logger,
+		redactor:       newRedactor(cfg.ClientSecret, cfg.JWT),
+		memo:           make(map[int]*GroupList),
+		flightJoined:   test.flightJoined,
+	}
+
+	// Start from cleanhttp's pooled transport: it honours HTTPS_PROXY and NO_PROXY and has sane dial timeouts.
+	pooled := cleanhttp.DefaultPooledTransport()
+	pooled.TLSClientConfig = tlsConfig
+	pooled.MaxIdleConnsPerHost = max(pooled.MaxIdleConnsPerHost, maxConcurrency)
+	c.httpClient = &http.Client{
+		Transport: &attemptTransport{
+			base:    pooled,
+			limiter: c.limiter,
+			tokens:  tokens,
+			timeout: timeout,
+			logger:  c.logger,
+		},
+		// The auth header is set below the redirect logic, so a redirect would carry the token to wherever the
+		// server points; redirects are therefore reported, never followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c, nil
+}
+
+// BaseURL returns a copy of the parsed host URL the client sends requests to.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.baseURL
+	return &u
+}
+
+func newTLSConfig(insecure bool, caPEM string) (*tls.Config, error) {
+	// Skipping verification is the user's explicit choice; the provider warns when it is made.
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: insecure}
+	if strings.TrimSpace(caPEM) == "" {
+		return tlsConfig, nil
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool() // no system pool on this platform: trust only the given certificate
+	}
+	if !roots.AppendCertsFromPEM([]byte(caPEM)) {
+		return nil, errors.New("the CA certificate holds no valid PEM certificate: give the text from " +
+			"-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----")
+	}
+	tlsConfig.RootCAs = roots
+	return tlsConfig, nil
+}
+
+// isHeaderValue reports whether s can be sent as an HTTP header value without net/http rejecting it (and quoting
+// it back in the error).
+func isHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// debug and warn log through the configured Logger, if any.
+func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
+	if c.logger != nil {
+		c.logger.Debug(ctx, msg, fields)
+	}
+}
+
+func (c *Client) warn(ctx context.Context, msg string, fields map[string]any) {
+	if c.logger != nil {
+		c.logger.Warn(ctx, msg, fields)
+	}
+}

@@ -1,0 +1,195 @@
+package kore
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxRetryAfter caps the wait a server may ask for. Kore.ai's longest rate-limit window is an hour, so a longer
+// wait cannot be about it.
+const maxRetryAfter = time.Hour
+
+// get performs one GET with retries and returns the body of a 2xx answer. page is the groups page being read
+// (-1 if none) and only labels errors.
+func (c *Client) get(ctx context.Context, target string, page int) (body []byte, status int, err error) {
+	if err := c.inFlight.Acquire(ctx, 1); err != nil {
+		return nil, 0, &RequestError{Page: page, Err: err}
+	}
+	defer c.inFlight.Release(1)
+
+	state := &requestState{}
+	ctx = context.WithValue(ctx, requestStateKey{}, state)
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, 0, &RequestError{Page: page, Err: err}
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+
+	// The policy and the backoff share per-request state (the wait chosen for the next attempt), so the
+	// retryablehttp.Client, a handful of fields around the shared http.Client, is made per request.
+	policy := &retryPolicy{ctx: ctx, client: c, state: state, url: req.URL}
+	retrying := &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		Logger:       nil, // attempts and retries are logged by this package, without headers
+		RetryWaitMin: c.backoffMin,
+		RetryWaitMax: c.backoffMax,
+		RetryMax:     c.maxRetries,
+		CheckRetry:   policy.check,
+		Backoff:      policy.backoff,
+		// Hand back the last answer or error as it is, not "giving up after N attempts".
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	resp, err := retrying.Do(req)
+	if err != nil {
+		return nil, 0, &RequestError{Page: page, Attempts: state.attempts, Err: err}
+	}
+	body = bodyBytes(resp)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, resp.StatusCode, c.newAPIError(resp, body, page, state.attempts)
+	}
+	return body, resp.StatusCode, nil
+}
+
+// retryPolicy decides, after each attempt of one request, whether and how long to wait before the next one.
+type retryPolicy struct {
+	ctx    context.Context // the request's context, for log lines
+	client *Client
+	state  *requestState
+	url    *url.URL
+	// What the last attempt ended with, for the retry log line.
+	lastStatus int
+	lastErr    error
+}
+
+// check is the retryablehttp.CheckRetry of one request. It never returns an error, so that the final answer or
+// transport error reaches the caller unchanged.
+func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	select {
+	case <-ctx.Done(): // never retry for a caller who has gone
+		return false, nil
+	default:
+	}
+	if err != nil {
+		var permanent *permanentError
+		if errors.As(err, &permanent) {
+			return false, nil
+		}
+		// retryablehttp's own classification refuses certificate, scheme and redirect failures.
+		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
+			return false, nil
+		}
+	} else if !isRetryableResponse(resp) {
+		return false, nil
+	}
+	if p.state.attempts > p.client.maxRetries {
+		return false, nil
+	}
+
+	p.lastErr, p.lastStatus = err, 0
+	if resp != nil {
+		p.lastStatus = resp.StatusCode
+	}
+	wait := p.client.retryWait(resp, p.state.attempts)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		p.client.warn(ctx, "Kore.ai API request not retried: the wait would pass the deadline", p.logFields(wait))
+		return false, nil
+	}
+	p.state.retryWait = wait
+	return true, nil
+}
+
+// backoff is the retryablehttp.Backoff of one request: it returns the wait check chose, through the wait hook.
+func (p *retryPolicy) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	wait := p.state.retryWait
+	p.client.warn(p.ctx, "Kore.ai API request failed; retrying", p.logFields(wait))
+	return p.client.wait(wait)
+}
+
+func (p *retryPolicy) logFields(wait time.Duration) map[string]any {
+	fields := map[string]any{
+		"method":  http.MethodGet,
+		"path":    p.url.Path,
+		"query":   p.url.RawQuery,
+		"attempt": p.state.attempts,
+		"wait_ms": wait.Milliseconds(),
+	}
+	if p.lastStatus != 0 {
+		fields["status"] = p.lastStatus
+	}
+	if p.lastErr != nil {
+		fields["error"] = p.lastErr.Error()
+	}
+	return fields
+}
+
+// isRetryableResponse accepts throttling and transient server failures, and any error answer that carries Kore.ai's
+// rate-limit message whatever its status (the status of that answer is not documented).
+func isRetryableResponse(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	if resp.StatusCode < 400 {
+		return false
+	}
+	body := bodyBytes(resp)
+	return containsRateLimitMessage(string(body[:min(len(body), rateLimitScanBytes)]))
+}
+
+// rateLimitScanBytes is how much of an error answer is searched for the rate-limit message: it comes first.
+const rateLimitScanBytes = 4 << 10
+
+// retryWait honours Retry-After when the answer has one, and otherwise backs off with jitter.
+func (c *Client) retryWait(resp *http.Response, attempts int) time.Duration {
+	if resp != nil {
+		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return wait
+		}
+	}
+	return jitteredBackoff(c.backoffMin, c.backoffMax, attempts)
+}
+
+// jitteredBackoff returns the wait before retry number retry (from 1). Its ceiling doubles from 2×low up to high,
+// and the wait is drawn uniformly between low and that ceiling ("full jitter" above a floor), so that clients that
+// failed together do not come back together.
+func jitteredBackoff(low, high time.Duration, retry int) time.Duration {
+	ceiling := high
+	if retry >= 1 && retry < 32 {
+		if doubled := low << retry; doubled > 0 && doubled < high {
+			ceiling = doubled
+		}
+	}
+	if ceiling <= low {
+		return low
+	}
+	return low + rand.N(ceiling-low+1)
+}
+
+// parseRetryAfter reads Retry-After as delta seconds or an HTTP date. A date in the past means no wait.
+func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return 0, false
+	}
+	seconds, err := strconv.ParseUint(value, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange), err == nil && seconds > uint64(maxRetryAfter/time.Second):
+		return maxRetryAfter, true
+	case err == nil:
+		return time.Duration(seconds) * time.Second, true
+	}
+	if at, err := http.ParseTime(value); err == nil {
+		return min(max(at.Sub(now), 0), maxRetryAfter), true
+	}
+	return 0, false
+}

@@ -1,0 +1,390 @@
+// Package provider is the Terraform face of the Kore.ai API client: the provider schema and configuration, and the
+// kore_groups and kore_group data sources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+// Environment variables read when the provider block leaves an attribute out.
+const (
+	envHost              = "KORE_HOST"
+	envClientID          = "KORE_CLIENT_ID"
+	envClientSecret      = "KORE_CLIENT_SECRET"
+	envJWT               = "KORE_JWT"
+	envMaxRetries        = "KORE_MAX_RETRIES"
+	envRequestsPerMinute = "KORE_REQUESTS_PER_MINUTE"
+	envRequestTimeout    = "KORE_REQUEST_TIMEOUT"
+	envInsecure          = "KORE_INSECURE"
+	envCACertificate     = "KORE_CA_CERTIFICATE"
+	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
+)
+
+// Defaults of the provider attributes.
+const (
+	defaultMaxRetries        = 5
+	defaultRequestsPerMinute = 60
+	defaultRequestTimeout    = 30 * time.Second
+	defaultMaxConcurrency    = 4
+	maxMaxConcurrency        = 16
+)
+
+var (
+	_ provider.Provider                   = (*koreProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
+)
+
+// koreProvider holds the client made by Configure so that both the framework's data sources and the direct
+// ReadDataSource path of server.go use the same one.
+type koreProvider struct {
+	version string
+
+	mu     sync.RWMutex
+	client *kore.Client
+}
+
+// New returns a constructor of the provider for a given version (set by the release build).
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &koreProvider{version: version}
+	}
+}
+
+// providerModel mirrors the provider block.
+type providerModel struct {
+	Host              types.String `tfsdk:"host"`
+	ClientID          types.String `tfsdk:"client_id"`
+	ClientSecret      types.String `tfsdk:"client_secret"`
+	JWT               types.String `tfsdk:"jwt"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	RequestTimeout    types.String `tfsdk:"request_timeout"`
+	Insecure          types.Bool   `tfsdk:"insecure"`
+	CACertificate     types.String `tfsdk:"ca_certificate"`
+	MaxConcurrency    types.Int64  `tfsdk:"max_concurrency"`
+}
+
+func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "kore"
+	resp.Version = p.version
+}
+
+func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Kore.ai provider reads a Kore.ai account's admin APIs, starting with its groups and their " +
+			"members, so that configurations can map Kore.ai groups onto access elsewhere.",
+		Attributes: map[string]schema.Attribute{
+			"host": schema.StringAttribute{
+				MarkdownDescription: "Kore.ai host: `platform.kore.ai`, `de-platform.kore.ai`, `jp-platform.kore.ai`, " +
+					"an on-premises URL such as `https://kore.example.com:8443`, or `http://127.0.0.1:8080` for a local " +
+					"server. A bare host means `https://`; a trailing slash is ignored. `http://` sends the token in " +
+					"clear text and is only meant for local servers. Falls back to the `KORE_HOST` environment " +
+					"variable; required from one of the two.",
+				Optional: true,
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "Client ID of an app created in the Kore.ai **Admin Console** (Security & Control > " +
+					"API Scopes) with the scope Profile Management > Role Management. With `client_secret`, the " +
+					"provider signs a fresh HS256 JWT for every request. Falls back to `KORE_CLIENT_ID`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("jwt")),
+				},
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "Client secret of the same app, used to sign the JWT (HS256). Sensitive. Falls back " +
+					"to `KORE_CLIENT_SECRET`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("jwt")),
+				},
+			},
+			"jwt": schema.StringAttribute{
+				MarkdownDescription: "A ready-made JWT, sent as is in the `auth` header of every request. Conflicts with " +
+					"`client_id` and `client_secret`. Sensitive. Falls back to `KORE_JWT`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server error (500, " +
+					"502, 503, 504) or a connection error; `Retry-After` is honoured, otherwise the wait grows " +
+					"exponentially with jitter. `0` disables retries. Defaults to `5`; falls back to `KORE_MAX_RETRIES`.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(0, 100),
+				},
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: "Client-side rate limit shared by every read of this provider: a token bucket " +
+					"refilling at `requests_per_minute`/60 per second with a burst of `requests_per_minute`, mirroring " +
+					"Kore.ai's limit of 60 requests a minute per account. Defaults to `60`; falls back to " +
+					"`KORE_REQUESTS_PER_MINUTE`.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(1, 100000),
+				},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of each attempt of a request, as a Go duration (`30s`, `2m`). A data " +
+					"source's `timeouts.read` bounds the whole read, retries included. Defaults to `30s`; falls back to " +
+					"`KORE_REQUEST_TIMEOUT`.",
+				Optional: true,
+				Validators: []validator.String{
+					positiveDuration(),
+				},
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Skip verification of the server's TLS certificate. Only for test servers: it lets " +
+					"anyone on the network read the token. Defaults to `false`; falls back to `KORE_INSECURE`.",
+				Optional: true,
+			},
+			"ca_certificate": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded CA certificate(s) trusted in addition to the system's, for an " +
+					"on-premises Kore.ai behind a private CA. Falls back to `KORE_CA_CERTIFICATE`.",
+				Optional: true,
+			},
+			"max_concurrency": schema.Int64Attribute{
+				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
+					"limit). Between 1 and 16. Defaults to `4`; falls back to `KORE_MAX_CONCURRENCY`.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(1, maxMaxConcurrency),
+				},
+			},
+		},
+	}
+}
+
+// ValidateConfig catches contradictory credentials written in HCL before any plan; those that come partly from the
+// environment are caught in Configure.
+func (p *koreProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.Host.IsNull() && !m.Host.IsUnknown() {
+		if _, err := kore.ParseHost(m.Host.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid Kore.ai Host", err.Error())
+		}
+	}
+}
+
+func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"host": m.Host, "client_id": m.ClientID, "client_secret": m.ClientSecret, "jwt": m.JWT,
+		"max_retries": m.MaxRetries, "requests_per_minute": m.RequestsPerMinute, "request_timeout": m.RequestTimeout,
+		"insecure": m.Insecure, "ca_certificate": m.CACertificate, "max_concurrency": m.MaxConcurrency,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Kore.ai Provider Setting",
+				fmt.Sprintf("The provider cannot read Kore.ai while %q is not known. Set it to a value known at plan "+
+					"time, or set the matching KORE_* environment variable.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	cfg, diags := resolveClientConfig(m, os.LookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
+	cfg.Logger = newClientLogger(cfg.ClientSecret, cfg.JWT)
+
+	client, err := kore.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactSecrets(err.Error(), cfg.ClientSecret, cfg.JWT))
+		return
+	}
+	if cfg.Insecure {
+		resp.Diagnostics.AddWarning("TLS Verification Is Off",
+			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+
+				"the network path can read or forge the token. Use it only with a test server; for a private CA set "+
+				"ca_certificate instead.")
+	}
+
+	p.mu.Lock()
+	p.client = client
+	p.mu.Unlock()
+	resp.DataSourceData = client
+}
+
+// configuredClient is what the direct ReadDataSource path uses; nil until Configure succeeded.
+func (p *koreProvider) configuredClient() *kore.Client {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.client
+}
+
+func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newGroupsDataSource,
+		newGroupDataSource,
+	}
+}
+
+func (p *koreProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-kore/" + providerVersion
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+// lookupEnvFunc is os.LookupEnv, injectable so that tests need not touch the process environment.
+type lookupEnvFunc func(string) (string, bool)
+
+// resolveClientConfig merges the provider block with the KORE_* environment (the block wins, attribute by attribute)
+// and checks what only the merged result can show: a missing host, missing or contradictory credentials.
+func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	type source struct{ value, from string }
+	str := func(v types.String, attr, env string) source {
+		if !v.IsNull() {
+			return source{v.ValueString(), "the provider block's " + attr}
+		}
+		if s, ok := lookupEnv(env); ok && strings.TrimSpace(s) != "" {
+			return source{s, env}
+		}
+		return source{}
+	}
+
+	host := str(m.Host, "host", envHost)
+	clientID := str(m.ClientID, "client_id", envClientID)
+	clientSecret := str(m.ClientSecret, "client_secret", envClientSecret)
+	token := str(m.JWT, "jwt", envJWT)
+	caCert := str(m.CACertificate, "ca_certificate", envCACertificate)
+
+	cfg := kore.Config{
+		Host:          host.value,
+		ClientID:      clientID.value,
+		ClientSecret:  clientSecret.value,
+		JWT:           strings.TrimSpace(token.value),
+		CACertificate: caCert.value,
+	}
+
+	if host.value == "" {
+		diags.AddAttributeError(path.Root("host"), "Missing Kore.ai Host",
+			"Set host in the provider block or the KORE_HOST environment variable, for example "+
+				"\"platform.kore.ai\", \"de-platform.kore.ai\", \"jp-platform.kore.ai\" or the URL of an on-premises "+
+				"installation.")
+	} else if _, err := kore.ParseHost(host.value); err != nil {
+		diags.AddAttributeError(path.Root("host"), "Invalid Kore.ai Host", fmt.Sprintf("%s (from %s)", err, host.from))
+	}
+
+	switch {
+	case token.value != "" && (clientID.value != "" || clientSecret.value != ""):
+		other := clientID
+		if other.value == "" {
+			other = clientSecret
+		}
+		diags.AddAttributeError(path.Root("jwt"), "Contradictory Kore.ai Credentials",
+			fmt.Sprintf("A ready-made token was given (%s) and so were app credentials (%s). Use either jwt alone, "+
+				"or client_id with client_secret; unset the other (check the KORE_JWT, KORE_CLIENT_ID and "+
+				"KORE_CLIENT_SECRET environment variables).", token.from, other.from))
+	case token.value != "":
+		// A ready-made token needs nothing else.
+	case clientID.value != "" && clientSecret.value == "":
+		diags.AddAttributeError(path.Root("client_secret"), "Missing Kore.ai Client Secret",
+			fmt.Sprintf("client_id is set (%s) but client_secret is not. Set client_secret or KORE_CLIENT_SECRET to "+
+				"the secret of the same Admin Console app.", clientID.from))
+	case clientID.value == "" && clientSecret.value != "":
+		diags.AddAttributeError(path.Root("client_id"), "Missing Kore.ai Client ID",
+			fmt.Sprintf("client_secret is set (%s) but client_id is not. Set client_id or KORE_CLIENT_ID to the "+
+				"Client ID of the same Admin Console app.", clientSecret.from))
+	case clientID.value == "":
+		diags.AddError("Missing Kore.ai Credentials",
+			"The provider needs either client_id and client_secret (KORE_CLIENT_ID, KORE_CLIENT_SECRET) of an app "+
+				"created in the Kore.ai Admin Console (Security & Control > API Scopes) with the scope Profile "+
+				"Management > Role Management, or a ready-made token in jwt (KORE_JWT).")
+	}
+
+	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 100, lookupEnv))
+	cfg.RequestsPerMinute = int(intSetting(&diags, m.RequestsPerMinute, "requests_per_minute", envRequestsPerMinute,
+		defaultRequestsPerMinute, 1, 100000, lookupEnv))
+	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
+		defaultMaxConcurrency, 1, maxMaxConcurrency, lookupEnv))
+
+	cfg.RequestTimeout = defaultRequestTimeout
+	timeout := str(m.RequestTimeout, "request_timeout", envRequestTimeout)
+	if timeout.value != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(timeout.value))
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
+				fmt.Sprintf("%q (from %s) is not a positive Go duration such as \"30s\" or \"2m\".", timeout.value, timeout.from))
+		} else {
+			cfg.RequestTimeout = d
+		}
+	}
+
+	switch {
+	case !m.Insecure.IsNull():
+		cfg.Insecure = m.Insecure.ValueBool()
+	default:
+		if s, ok := lookupEnv(envInsecure); ok && strings.TrimSpace(s) != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(s))
+			if err != nil {
+				diags.AddAttributeError(path.Root("insecure"), "Invalid KORE_INSECURE",
+					fmt.Sprintf("KORE_INSECURE=%q is not a boolean; use true or false.", s))
+			}
+			cfg.Insecure = b
+		}
+	}
+	return cfg, diags
+}
+
+// intSetting returns the attribute's value, else the environment variable's, else the default, checking the
+// environment's value against the same bounds the attribute's validator enforces.
+func intSetting(diags *diag.Diagnostics, v types.Int64, attr, env string, def, lo, hi int64, lookupEnv lookupEnvFunc) int64 {
+	if !v.IsNull() {
+		return v.ValueInt64()
+	}
+	s, ok := lookupEnv(env)
+	if !ok || strings.TrimSpace(s) == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < lo || n > hi {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("%s=%q must be a whole number between %d and %d.", env, s, lo, hi))
+		return def
+	}
+	return n
+}

@@ -1,0 +1,317 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+)
+
+func envOf(vars map[string]string) lookupEnvFunc {
+	return func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok
+	}
+}
+
+func nullModel() providerModel {
+	return providerModel{
+		Host: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(), JWT: types.StringNull(),
+		MaxRetries: types.Int64Null(), RequestsPerMinute: types.Int64Null(), RequestTimeout: types.StringNull(),
+		Insecure: types.BoolNull(), CACertificate: types.StringNull(), MaxConcurrency: types.Int64Null(),
+	}
+}
+
+func TestResolveClientConfig(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name      string
+		model     func(*providerModel)
+		env       map[string]string
+		wantError string // a phrase of the error's summary or detail; "" for success
+		check     func(t *testing.T, host, id, secret, token string, retries, rpm, concurrency int, timeout time.Duration, insecure bool)
+	}{
+		{
+			name: "everything comes from the environment",
+			env: map[string]string{envHost: "de-platform.kore.ai", envClientID: "id-env", envClientSecret: "secret-env",
+				envMaxRetries: "2", envRequestsPerMinute: "30", envMaxConcurrency: "8", envRequestTimeout: "5s", envInsecure: "true"},
+			check: func(t *testing.T, host, id, secret, token string, retries, rpm, concurrency int, timeout time.Duration, insecure bool) {
+				if host != "de-platform.kore.ai" || id != "id-env" || secret != "secret-env" || token != "" {
+					t.Errorf("credentials = %q %q %q %q", host, id, secret, token)
+				}
+				if retries != 2 || rpm != 30 || concurrency != 8 || timeout != 5*time.Second || !insecure {
+					t.Errorf("settings = %d %d %d %s %t", retries, rpm, concurrency, timeout, insecure)
+				}
+			},
+		},
+		{
+			name: "the provider block wins over the environment, attribute by attribute",
+			model: func(m *providerModel) {
+				m.Host = types.StringValue("platform.kore.ai")
+				m.ClientID = types.StringValue("id-hcl")
+				m.MaxRetries = types.Int64Value(0)
+			},
+			env: map[string]string{envHost: "jp-platform.kore.ai", envClientID: "id-env", envClientSecret: "secret-env",
+				envMaxRetries: "9"},
+			check: func(t *testing.T, host, id, secret, _ string, retries, rpm, concurrency int, timeout time.Duration, _ bool) {
+				if host != "platform.kore.ai" || id != "id-hcl" || secret != "secret-env" {
+					t.Errorf("got host %q, id %q, secret from env %t", host, id, secret == "secret-env")
+				}
+				if retries != 0 {
+					t.Errorf("max_retries = 0 in HCL must disable retries, got %d", retries)
+				}
+				if rpm != defaultRequestsPerMinute || concurrency != defaultMaxConcurrency || timeout != defaultRequestTimeout {
+					t.Errorf("defaults = %d %d %s", rpm, concurrency, timeout)
+				}
+			},
+		},
+		{
+			name: "a ready-made token alone is enough",
+			env:  map[string]string{envHost: "platform.kore.ai", envJWT: "eyJhbGciOiJIUzI1NiJ9.e30.sig"},
+			check: func(t *testing.T, _, id, secret, token string, _, _, _ int, _ time.Duration, _ bool) {
+				if token != "eyJhbGciOiJIUzI1NiJ9.e30.sig" || id != "" || secret != "" {
+					t.Errorf("token %q, id %q", token, id)
+				}
+			},
+		},
+		{
+			name:      "no host anywhere",
+			env:       map[string]string{envClientID: "id", envClientSecret: "secret"},
+			wantError: "Missing Kore.ai Host",
+		},
+		{
+			name:      "a host with a scheme other than http or https",
+			env:       map[string]string{envHost: "ftp://platform.kore.ai", envClientID: "id", envClientSecret: "secret"},
+			wantError: "Invalid Kore.ai Host",
+		},
+		{
+			name:      "no credentials anywhere",
+			env:       map[string]string{envHost: "platform.kore.ai"},
+			wantError: "Admin Console",
+		},
+		{
+			name:      "a client id without its secret",
+			env:       map[string]string{envHost: "platform.kore.ai", envClientID: "id"},
+			wantError: "Missing Kore.ai Client Secret",
+		},
+		{
+			name:      "a secret without its client id",
+			env:       map[string]string{envHost: "platform.kore.ai", envClientSecret: "secret"},
+			wantError: "Missing Kore.ai Client ID",
+		},
+		{
+			name: "a token in the environment contradicts app credentials in HCL, naming both sources",
+			model: func(m *providerModel) {
+				m.ClientID = types.StringValue("id")
+				m.ClientSecret = types.StringValue("secret")
+			},
+			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "eyJhbGciOiJIUzI1NiJ9.e30.sig"},
+			wantError: "(KORE_JWT) and so were app credentials (the provider block's client_id)",
+		},
+		{
+			name:      "a concurrency outside 1..16 in the environment",
+			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "t", envMaxConcurrency: "17"},
+			wantError: "KORE_MAX_CONCURRENCY=\"17\" must be a whole number between 1 and 16",
+		},
+		{
+			name:      "a request timeout that is not a duration",
+			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "t", envRequestTimeout: "30"},
+			wantError: "not a positive Go duration",
+		},
+		{
+			name:      "KORE_INSECURE that is not a boolean",
+			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "t", envInsecure: "maybe"},
+			wantError: "KORE_INSECURE=\"maybe\" is not a boolean",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := nullModel()
+			if tc.model != nil {
+				tc.model(&m)
+			}
+			cfg, diags := resolveClientConfig(m, envOf(tc.env))
+			if tc.wantError != "" {
+				if !diags.HasError() {
+					t.Fatalf("want an error containing %q, got none", tc.wantError)
+				}
+				var all []string
+				for _, d := range diags {
+					all = append(all, d.Summary()+": "+d.Detail())
+				}
+				if text := strings.Join(all, "\n"); !strings.Contains(text, tc.wantError) {
+					t.Fatalf("want an error containing %q, got:\n%s", tc.wantError, text)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatalf("unexpected errors: %v", diags)
+			}
+			tc.check(t, cfg.Host, cfg.ClientID, cfg.ClientSecret, cfg.JWT, cfg.MaxRetries, cfg.RequestsPerMinute,
+				cfg.MaxConcurrency, cfg.RequestTimeout, cfg.Insecure)
+		})
+	}
+}
+
+func TestAccProvider_readsCredentialsFromTheEnvironment(t *testing.T) {
+	clearKoreEnv(t)
+	groups := testAccountGroups()
+	s := newTestServer(t, groups)
+	t.Setenv(envHost, s.URL+"/")
+	t.Setenv(envClientID, testClientID)
+	t.Setenv(envClientSecret, testClientSecret)
+	t.Setenv(envMaxConcurrency, "2")
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "kore" {}
+
+data "kore_groups" "all" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("total"), knownvalue.Int64Exact(123)),
+				expectGroupsState("data.kore_groups.all", groups, true),
+			},
+		}},
+	})
+	if n := s.MaxInFlight(); n > 2 {
+		t.Errorf("KORE_MAX_CONCURRENCY=2 but %d requests were in flight at once", n)
+	}
+}
+
+func TestAccProvider_acceptsAReadyMadeTokenFromTheEnvironment(t *testing.T) {
+	clearKoreEnv(t)
+	const token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6InJlYWR5In0.c2lnbmF0dXJl"
+	s := newTestServer(t, fakekore.SampleGroups(), func(o *fakekore.Options) {
+		o.ClientSecret = ""
+		o.AcceptJWT = token
+	})
+	t.Setenv(envHost, s.URL)
+	t.Setenv(envJWT, token)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `data "kore_groups" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectGroupsState("data.kore_groups.all", fakekore.SampleGroups(), true),
+			},
+		}},
+	})
+	for _, got := range s.ReceivedTokens() {
+		if got != token {
+			t.Fatalf("the ready-made token must be sent as is; the server received another one")
+		}
+	}
+}
+
+func TestAccProvider_configurationErrors(t *testing.T) {
+	clearKoreEnv(t)
+	s := newTestServer(t, fakekore.SampleGroups())
+	cases := map[string]struct {
+		provider string
+		want     *regexp.Regexp
+	}{
+		"no host": {
+			provider: `provider "kore" {
+  client_id     = "id"
+  client_secret = "secret"
+}`,
+			want: phrase("Missing Kore.ai Host"),
+		},
+		"no credentials": {
+			provider: `provider "kore" {
+  host = "` + s.URL + `"
+}`,
+			want: regexp.MustCompile(`Missing Kore.ai Credentials[\s\S]*Admin\s+Console`),
+		},
+		"a token and app credentials in the same block": {
+			provider: `provider "kore" {
+  host          = "` + s.URL + `"
+  jwt           = "eyJhbGciOiJIUzI1NiJ9.e30.sig"
+  client_id     = "id"
+  client_secret = "secret"
+}`,
+			want: phrase("Invalid Attribute Combination"),
+		},
+		"a host that is not a URL": {
+			provider: `provider "kore" {
+  host          = "https://user:pw@platform.kore.ai"
+  client_id     = "id"
+  client_secret = "secret"
+}`,
+			want: phrase("Invalid Kore.ai Host"),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.provider + "\ndata \"kore_groups\" \"all\" {}\n",
+					ExpectError: tc.want,
+				}},
+			})
+		})
+	}
+	if n := s.Requests(); n != 0 {
+		t.Errorf("a provider that cannot be configured must send nothing; the server answered %d requests", n)
+	}
+}
+
+func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		fault fakekore.Interceptor
+		want  *regexp.Regexp
+	}{
+		"a refused token": {
+			fault: fakekore.Unauthorized("Invalid JWT token"),
+			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*Invalid JWT token[\s\S]*Admin\s+Console[\s\S]*Role\s+Management`),
+		},
+		"a wrong scope": {
+			fault: fakekore.Unauthorized("Permission denied. Scope is incorrect!"),
+			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*Scope\s+is\s+incorrect[\s\S]*Profile\s+Management`),
+		},
+		"a body that is not JSON": {
+			fault: fakekore.InvalidJSON(),
+			want:  regexp.MustCompile(`(?i)not\s+JSON|invalid\s+JSON|JSON`),
+		},
+		"pages that never end": {
+			fault: fakekore.StuckPagination(),
+			want:  phrase("Kore.ai Returned Inconsistent Pages"),
+		},
+		"a page larger than asked for": {
+			fault: fakekore.OversizedPage(),
+			want:  phrase("Kore.ai Returned Inconsistent Pages"),
+		},
+		"a server error with the API's own message": {
+			fault: fakekore.ServerErrors(1000, 404),
+			want:  phrase("Kore.ai API Error"),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t, testAccountGroups(), func(o *fakekore.Options) { o.Intercept = tc.fault })
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      providerConfig(s) + `data "kore_groups" "all" {}`,
+					ExpectError: tc.want,
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+)
+
+// protocolHarness drives the provider's protocol 6 server the way Terraform does, without the CLI, for tests that
+// compare the two read paths and for benchmarks of the whole ReadDataSource call.
+type protocolHarness struct {
+	server  *server
+	schemas *tfprotov6.GetProviderSchemaResponse
+}
+
+func newProtocolHarness(tb testing.TB, url string, providerArgs map[string]tftypes.Value) *protocolHarness {
+	tb.Helper()
+	ctx := context.Background()
+	ps, err := NewProtocol6Server("test")()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, ok := ps.(*server)
+	if !ok {
+		tb.Fatalf("NewProtocol6Server returned %T", ps)
+	}
+	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		tb.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	args := map[string]tftypes.Value{
+		"host":          tftypes.NewValue(tftypes.String, url),
+		"client_id":     tftypes.NewValue(tftypes.String, testClientID),
+		"client_secret": tftypes.NewValue(tftypes.String, testClientSecret),
+	}
+	for k, v := range providerArgs {
+		args[k] = v
+	}
+	config := objectValue(tb, schemas.Provider.ValueType(), args)
+	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
+	if err != nil || hasErrors(resp.Diagnostics) {
+		tb.Fatalf("ConfigureProvider: %v %s", err, describeDiagnostics(resp.Diagnostics))
+	}
+	return &protocolHarness{server: srv, schemas: schemas}
+}
+
+// objectValue builds a config object of the given type: the named attributes set, every other one null.
+func objectValue(tb testing.TB, typ tftypes.Type, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+	tb.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		tb.Fatalf("schema type %s is not an object", typ)
+	}
+	values := map[string]tftypes.Value{}
+	for name, attrType := range obj.AttributeTypes {
+		if v, ok := set[name]; ok {
+			values[name] = v
+			continue
+		}
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &dv
+}
+
+func (h *protocolHarness) dataSourceType(typeName string) tftypes.Type {
+	return h.schemas.DataSourceSchemas[typeName].ValueType()
+}
+
+func (h *protocolHarness) readRequest(tb testing.TB, typeName string, args map[string]tftypes.Value) *tfprotov6.ReadDataSourceRequest {
+	return &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: objectValue(tb, h.dataSourceType(typeName), args)}
+}
+
+func hasErrors(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Severity.String() + ": " + d.Summary + ": " + d.Detail + "\n")
+	}
+	return b.String()
+}
+
+// The direct ReadDataSource path must answer exactly what the framework's Read answers for the same config: same
+// state, same diagnostics. Both decode against the schema's type, so a key the encoder misspells fails here too.
+func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
+	t.Parallel()
+	groups := testAccountGroups()
+	twin := groups[10] // another group of the same name, so that groups_by_name leaves it out
+	twin.ID = "e-twin-of-group-10"
+	groups = append(groups, twin)
+	s := newTestServer(t, groups)
+	h := newProtocolHarness(t, s.URL, nil)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+	cases := []struct {
+		name     string
+		typeName string
+		args     map[string]tftypes.Value
+	}{
+		{"every group", "kore_groups", nil},
+		{"without users, small pages", "kore_groups", map[string]tftypes.Value{
+			"include_users": tftypes.NewValue(tftypes.Bool, false),
+			"page_size":     tftypes.NewValue(tftypes.Number, 9),
+		}},
+		{"filtered by names and regex with a timeouts block", "kore_groups", map[string]tftypes.Value{
+			"names":          tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("Audit"), str("RiskManagement"), str("Nobody")}),
+			"ignore_missing": tftypes.NewValue(tftypes.Bool, true),
+			"name_regex":     str("^R"),
+			"timeouts": tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"read": tftypes.String}},
+				map[string]tftypes.Value{"read": str("2m")}),
+		}},
+		{"one group by name", "kore_group", map[string]tftypes.Value{"name": str("Audit")}},
+		{"one group by id, without users", "kore_group", map[string]tftypes.Value{
+			"id":            str(groups[40].ID),
+			"include_users": tftypes.NewValue(tftypes.Bool, false),
+		}},
+		{"a missing name", "kore_groups", map[string]tftypes.Value{
+			"names": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("Nobody")}),
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			req := h.readRequest(t, tc.typeName, tc.args)
+			direct, err := h.server.ReadDataSource(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			framework, err := h.server.ProviderServer.ReadDataSource(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := describeDiagnostics(direct.Diagnostics), describeDiagnostics(framework.Diagnostics); got != want {
+				t.Fatalf("diagnostics differ:\ndirect:\n%s\nframework:\n%s", got, want)
+			}
+			if (direct.State == nil) != (framework.State == nil) {
+				t.Fatalf("one path returned state and the other did not: direct %v, framework %v", direct.State != nil, framework.State != nil)
+			}
+			if direct.State == nil {
+				return
+			}
+			typ := h.dataSourceType(tc.typeName)
+			got, err := direct.State.Unmarshal(typ)
+			if err != nil {
+				t.Fatalf("the direct state does not decode against the schema: %v", err)
+			}
+			want, err := framework.State.Unmarshal(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				diffs, _ := got.Diff(want)
+				t.Fatalf("states differ in %d places, first: %v", len(diffs), diffs[0])
+			}
+		})
+	}
+}
+
+func TestServer_warnsWhenGroupNamesRepeat(t *testing.T) {
+	t.Parallel()
+	groups := fakekore.GenerateGroups(4, 1)
+	groups[2].Name = groups[0].Name
+	s := newTestServer(t, groups)
+	h := newProtocolHarness(t, s.URL, nil)
+
+	resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, "kore_groups", nil))
+	if err != nil || hasErrors(resp.Diagnostics) {
+		t.Fatalf("read failed: %v %s", err, describeDiagnostics(resp.Diagnostics))
+	}
+	text := describeDiagnostics(resp.Diagnostics)
+	if !strings.Contains(text, "Group Names Are Not Unique") || !strings.Contains(text, groups[0].ID) ||
+		!strings.Contains(text, groups[2].ID) {
+		t.Fatalf("want a warning naming both groups called %q, got:\n%s", groups[0].Name, text)
+	}
+}
