@@ -74,11 +74,11 @@ func TestAccGroupDataSource_errorsNameWhatWasAsked(t *testing.T) {
 		},
 		"neither name nor id": {
 			config: ``,
-			want:   regexp.MustCompile(`Invalid Attribute Combination`),
+			want:   regexp.MustCompile(`Missing Attribute Configuration[\s\S]*\[id,name\]`),
 		},
 		"both name and id": {
 			config: "name = \"Audit\"\n  id = \"x\"",
-			want:   regexp.MustCompile(`Invalid Attribute Combination`),
+			want:   regexp.MustCompile(`Invalid Attribute Combination[\s\S]*\[id,name\]`),
 		},
 	}
 	for name, tc := range cases {

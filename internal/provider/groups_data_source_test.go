@@ -213,7 +213,7 @@ func TestAccGroupsDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testi
   timeouts {
     read = "soon"
   }`,
-			want: regexp.MustCompile(`timeouts`),
+			want: phrase(`"soon" must be a string containing a sequence of decimal numbers`),
 		},
 	}
 	for name, tc := range cases {

@@ -25,14 +25,20 @@ func TestAccProvider_traceLogHoldsNoSecret(t *testing.T) {
 		o.Intercept = fakekore.Unauthorized("Invalid JWT token")
 	})
 
+	// The credentials come from the environment: the test harness itself logs each step's configuration.
+	t.Setenv(envClientID, testClientID)
+	t.Setenv(envClientSecret, testClientSecret)
+	hostOnly := func(s *fakekore.Server) string {
+		return "provider \"kore\" {\n  host = \"" + s.URL + "\"\n}\n\ndata \"kore_groups\" \"all\" {}\n"
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: providerConfig(s) + `data "kore_groups" "all" {}`,
+				Config: hostOnly(s),
 			},
 			{
-				Config:      providerConfig(refused) + `data "kore_groups" "all" {}`,
+				Config:      hostOnly(refused),
 				ExpectError: phrase("Kore.ai Refused the Token"),
 			},
 		},
@@ -57,7 +63,8 @@ func TestAccProvider_traceLogHoldsNoSecret(t *testing.T) {
 		t.Fatalf("the TRACE log (%d bytes) does not show the provider's requests", len(text))
 	}
 	if strings.Contains(text, testClientSecret) {
-		t.Error("the TRACE log holds the client secret")
+		i := strings.Index(text, testClientSecret)
+		t.Errorf("the TRACE log holds the client secret: …%s…", text[max(i-600, 0):i])
 	}
 	tokens := append(s.ReceivedTokens(), refused.ReceivedTokens()...)
 	if len(tokens) == 0 {

@@ -278,7 +278,7 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 	}{
 		"a refused token": {
 			fault: fakekore.Unauthorized("Invalid JWT token"),
-			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*Invalid JWT token[\s\S]*Admin\s+Console[\s\S]*Role\s+Management`),
+			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*HTTP 401[\s\S]*Invalid\s+JWT\s+token[\s\S]*Admin\s+Console[\s\S]*Profile\s+Management\s+>\s+Role\s+Management[\s\S]*JWE`),
 		},
 		"a wrong scope": {
 			fault: fakekore.Unauthorized("Permission denied. Scope is incorrect!"),
@@ -286,7 +286,7 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 		},
 		"a body that is not JSON": {
 			fault: fakekore.InvalidJSON(),
-			want:  regexp.MustCompile(`(?i)not\s+JSON|invalid\s+JSON|JSON`),
+			want:  regexp.MustCompile(`Kore.ai Sent an Unreadable Answer[\s\S]*HTTP 200[\s\S]*DOCTYPE`),
 		},
 		"pages that never end": {
 			fault: fakekore.StuckPagination(),
@@ -298,7 +298,7 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 		},
 		"a server error with the API's own message": {
 			fault: fakekore.ServerErrors(1000, 404),
-			want:  phrase("Kore.ai API Error"),
+			want:  regexp.MustCompile(`Kore.ai API Error[\s\S]*HTTP 404`),
 		},
 	}
 	for name, tc := range cases {
