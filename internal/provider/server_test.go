@@ -186,3 +186,51 @@ func TestServer_warnsWhenGroupNamesRepeat(t *testing.T) {
 		t.Fatalf("want a warning naming both groups called %q, got:\n%s", groups[0].Name, text)
 	}
 }
+
+// configureWith configures a fresh provider server with the given provider block, as Terraform would.
+func configureWith(t *testing.T, args map[string]tftypes.Value) *tfprotov6.ConfigureProviderResponse {
+	t.Helper()
+	ctx := context.Background()
+	ps, err := NewProtocol6Server("test")()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ps.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: objectValue(t, schemas.Provider.ValueType(), args)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestServer_configureWarnsWhenTLSVerificationIsOff(t *testing.T) {
+	t.Parallel()
+	for _, insecure := range []bool{true, false} {
+		resp := configureWith(t, map[string]tftypes.Value{
+			"host":     tftypes.NewValue(tftypes.String, "https://kore.example.com"),
+			"jwt":      tftypes.NewValue(tftypes.String, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+			"insecure": tftypes.NewValue(tftypes.Bool, insecure),
+		})
+		if hasErrors(resp.Diagnostics) {
+			t.Fatalf("ConfigureProvider: %s", describeDiagnostics(resp.Diagnostics))
+		}
+		if warned := strings.Contains(describeDiagnostics(resp.Diagnostics), "TLS Verification Is Off"); warned != insecure {
+			t.Errorf("insecure = %t: warned %t", insecure, warned)
+		}
+	}
+}
+
+func TestServer_configureRefusesACACertificateThatIsNotPEM(t *testing.T) {
+	t.Parallel()
+	resp := configureWith(t, map[string]tftypes.Value{
+		"host":           tftypes.NewValue(tftypes.String, "https://kore.example.com"),
+		"jwt":            tftypes.NewValue(tftypes.String, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+		"ca_certificate": tftypes.NewValue(tftypes.String, "not a certificate"),
+	})
+	if text := describeDiagnostics(resp.Diagnostics); !hasErrors(resp.Diagnostics) || !strings.Contains(text, "Cannot Configure the Kore.ai Client") {
+		t.Fatalf("want a configuration error for a CA certificate that is not PEM, got:\n%s", text)
+	}
+}
