@@ -37,6 +37,7 @@ if upstream="$(git -C "$repo_root" remote get-url origin 2>/dev/null)"; then
 else
 	git remote set-url origin https://github.com/kore-community/terraform-provider-kore.git
 fi
+
 echo "goreleaser check"
 "$goreleaser" check
 

@@ -89,8 +89,6 @@ func (w *stateWriter) raw(span []byte) {
 	}
 }
 
-func (w *stateWriter) span(start int) (int, int) { return start, w.buf.Len() }
-
 // group writes one group object: child_group_ids, description, id, name, user_count, users.
 func (w *stateWriter) group(g *kore.Group, includeUsers bool) {
 	w.objectStart(6)
