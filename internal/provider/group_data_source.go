@@ -128,25 +128,11 @@ func (d *groupDataSource) readState(ctx context.Context, client *kore.Client, co
 	}
 
 	w := newStateWriter(estimateStateSize([]*kore.Group{g}, includeUsers))
-	w.objectStart(9)
-	w.key("child_group_ids")
-	w.stringList(g.ChildGroupIDs)
-	w.key("description")
-	w.optionalString(g.Description)
-	w.key("id")
-	w.str(g.ID)
-	w.key("include_users")
-	w.boolean(includeUsers)
-	w.key("name")
-	w.str(g.Name)
-	w.key("page_size")
-	w.integer(int64(pageSize))
-	w.key("timeouts")
-	w.timeoutsBlock(timeoutsRead(cfg.Timeouts))
-	w.key("user_count")
-	w.optionalInt(g.UserCount)
-	w.key("users")
-	w.members(g, includeUsers)
+	w.object(append(w.groupAttributes(g, includeUsers),
+		attribute{"include_users", func() { w.boolean(includeUsers) }},
+		attribute{"page_size", func() { w.integer(int64(pageSize)) }},
+		attribute{"timeouts", func() { w.timeoutsBlock(timeoutsRead(cfg.Timeouts)) }},
+	))
 
 	state, err := w.bytes()
 	if err != nil {

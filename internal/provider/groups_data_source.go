@@ -182,49 +182,44 @@ func (d *groupsDataSource) readState(ctx context.Context, client *kore.Client, c
 	}
 
 	w := newStateWriter(estimateStateSize(kept, includeUsers))
-	w.objectStart(11)
-	w.key("group_names_by_email")
-	w.stringListMap(groupNamesByEmail(kept))
-
-	w.key("groups")
-	w.listStart(len(kept))
-	spans := make([][2]int, len(kept))
-	for i, g := range kept {
-		start := w.buf.Len()
-		w.group(g, includeUsers)
-		spans[i] = [2]int{start, w.buf.Len()}
-	}
-
-	w.key("groups_by_name")
-	w.mapStart(len(kept) - countDuplicates(dups))
-	for i, g := range kept {
-		if _, dup := dups[g.Name]; dup {
-			continue
-		}
-		w.key(g.Name)
-		w.raw(w.buf.Bytes()[spans[i][0]:spans[i][1]])
-	}
-
-	w.key("id")
-	w.str(client.BaseURL().JoinPath("api", "public", "groups").String())
-	w.key("ignore_missing")
-	w.optionalBool(boolPointer(cfg.IgnoreMissing))
-	w.key("include_users")
-	w.boolean(includeUsers)
-	w.key("name_regex")
-	w.optionalString(stringPointer(cfg.NameRegex))
-	w.key("names")
-	if cfg.Names.IsNull() {
-		w.null()
-	} else {
-		w.stringList(filter.names)
-	}
-	w.key("page_size")
-	w.integer(int64(pageSize))
-	w.key("timeouts")
-	w.timeoutsBlock(timeoutsRead(cfg.Timeouts))
-	w.key("total")
-	w.integer(int64(list.Total))
+	var spans [][2]int // where each group's encoding lies, to repeat it in groups_by_name
+	w.object([]attribute{
+		{"id", func() { w.str(client.BaseURL().JoinPath("api", "public", "groups").String()) }},
+		{"names", func() {
+			if cfg.Names.IsNull() {
+				w.null()
+				return
+			}
+			w.stringList(filter.names)
+		}},
+		{"ignore_missing", func() { w.optionalBool(boolPointer(cfg.IgnoreMissing)) }},
+		{"name_regex", func() { w.optionalString(stringPointer(cfg.NameRegex)) }},
+		{"include_users", func() { w.boolean(includeUsers) }},
+		{"page_size", func() { w.integer(int64(pageSize)) }},
+		{"timeouts", func() { w.timeoutsBlock(timeoutsRead(cfg.Timeouts)) }},
+		{"total", func() { w.integer(int64(list.Total)) }},
+		{"groups", func() {
+			w.listStart(len(kept))
+			spans = make([][2]int, len(kept))
+			for i, g := range kept {
+				start := w.buf.Len()
+				w.object(w.groupAttributes(g, includeUsers))
+				spans[i] = [2]int{start, w.buf.Len()}
+			}
+		}},
+		// Written after groups, which name order guarantees, so that each group is encoded once.
+		{"groups_by_name", func() {
+			w.mapStart(len(kept) - countDuplicates(dups))
+			for i, g := range kept {
+				if _, dup := dups[g.Name]; dup {
+					continue
+				}
+				w.key(g.Name)
+				w.raw(w.buf.Bytes()[spans[i][0]:spans[i][1]])
+			}
+		}},
+		{"group_names_by_email", func() { w.stringListMap(groupNamesByEmail(kept)) }},
+	})
 
 	state, err := w.bytes()
 	if err != nil {

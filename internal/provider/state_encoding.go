@@ -2,7 +2,9 @@ package provider
 
 import (
 	"bytes"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -89,21 +91,33 @@ func (w *stateWriter) raw(span []byte) {
 	}
 }
 
-// group writes one group object: child_group_ids, description, id, name, user_count, users.
-func (w *stateWriter) group(g *kore.Group, includeUsers bool) {
-	w.objectStart(6)
-	w.key("child_group_ids")
-	w.stringList(g.ChildGroupIDs)
-	w.key("description")
-	w.optionalString(g.Description)
-	w.key("id")
-	w.str(g.ID)
-	w.key("name")
-	w.str(g.Name)
-	w.key("user_count")
-	w.optionalInt(g.UserCount)
-	w.key("users")
-	w.members(g, includeUsers)
+// attribute is one attribute of an object and how to write its value.
+type attribute struct {
+	name  string
+	value func()
+}
+
+// object writes an object from its attributes, in name order as Terraform's encoding has them, so that callers can
+// list attributes in whatever order reads best.
+func (w *stateWriter) object(attributes []attribute) {
+	slices.SortFunc(attributes, func(a, b attribute) int { return strings.Compare(a.name, b.name) })
+	w.objectStart(len(attributes))
+	for _, a := range attributes {
+		w.key(a.name)
+		a.value()
+	}
+}
+
+// groupAttributes lists the attributes of one group, as kore_groups nests it and kore_group has it at the top.
+func (w *stateWriter) groupAttributes(g *kore.Group, includeUsers bool) []attribute {
+	return []attribute{
+		{"id", func() { w.str(g.ID) }},
+		{"name", func() { w.str(g.Name) }},
+		{"description", func() { w.optionalString(g.Description) }},
+		{"child_group_ids", func() { w.stringList(g.ChildGroupIDs) }},
+		{"user_count", func() { w.optionalInt(g.UserCount) }},
+		{"users", func() { w.members(g, includeUsers) }},
+	}
 }
 
 // members writes a group's users sorted by email, then ID; null when they are not wanted or the API sent none.
