@@ -112,6 +112,10 @@ func TestAccGroupsDataSource_filters(t *testing.T) {
 			Config: providerConfig(s) + `
 data "kore_groups" "named" {
   names = ["RiskManagement", "Audit"]
+
+  timeouts {
+    read = "2m"
+  }
 }
 
 data "kore_groups" "regex" {
@@ -136,6 +140,9 @@ data "kore_groups" "both_filters" {
 			Check: requestCount(s, 3), // every block shares one read of the pages
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectGroupsState("data.kore_groups.named", fakekore.SampleGroups(), true),
+				statecheck.ExpectKnownValue("data.kore_groups.named", tfjsonpath.New("timeouts"),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{"read": knownvalue.StringExact("2m")})),
+				statecheck.ExpectKnownValue("data.kore_groups.regex", tfjsonpath.New("timeouts"), knownvalue.Null()),
 				statecheck.ExpectKnownValue("data.kore_groups.named", tfjsonpath.New("total"), knownvalue.Int64Exact(123)),
 				statecheck.ExpectKnownValue("data.kore_groups.named", tfjsonpath.New("names"),
 					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Audit"), knownvalue.StringExact("RiskManagement")})),

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -232,5 +234,26 @@ func TestServer_configureRefusesACACertificateThatIsNotPEM(t *testing.T) {
 	})
 	if text := describeDiagnostics(resp.Diagnostics); !hasErrors(resp.Diagnostics) || !strings.Contains(text, "Cannot Configure the Kore.ai Client") {
 		t.Fatalf("want a configuration error for a CA certificate that is not PEM, got:\n%s", text)
+	}
+}
+
+func TestServer_userAgentNamesTheProviderAndTerraform(t *testing.T) {
+	t.Parallel()
+	var userAgents sync.Map
+	s := newTestServer(t, fakekore.SampleGroups(), func(o *fakekore.Options) {
+		o.Intercept = func(_ int, _ http.ResponseWriter, r *http.Request) bool {
+			userAgents.Store(r.UserAgent(), true)
+			return false
+		}
+	})
+	h := newProtocolHarness(t, s.URL, nil)
+	resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, "kore_groups", nil))
+	if err != nil || hasErrors(resp.Diagnostics) {
+		t.Fatalf("read failed: %v %s", err, describeDiagnostics(resp.Diagnostics))
+	}
+	var seen []string
+	userAgents.Range(func(k, _ any) bool { seen = append(seen, k.(string)); return true })
+	if len(seen) != 1 || seen[0] != "terraform-provider-kore/test Terraform/1.11.4" {
+		t.Fatalf("User-Agent headers seen: %q", seen)
 	}
 }
