@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
@@ -71,17 +70,12 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	started := time.Now()
 	list, err := client.ListGroups(ctx, pageSize)
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout)
 		diags.AddError(summary, redactSecrets(detail))
 		return nil, diags
 	}
-	tflog.Debug(ctx, "read Kore.ai groups", map[string]any{
-		"groups": len(list.Groups), "total": list.Total, "pages": list.Pages, "page_size": pageSize,
-		"duration_ms": time.Since(started).Milliseconds(),
-	})
 	for _, w := range list.Warnings {
 		diags.AddWarning("Kore.ai Groups Changed During the Read", w)
 	}
