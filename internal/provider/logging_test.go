@@ -15,7 +15,6 @@ import (
 // A run at TF_LOG=TRACE, both reading and failing on a refused token, must leave neither the client secret nor any
 // token the server received in Terraform's log or the provider's.
 func TestAccProvider_traceLogHoldsNoSecret(t *testing.T) {
-	clearKoreEnv(t)
 	logDir := t.TempDir()
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
@@ -25,14 +24,12 @@ func TestAccProvider_traceLogHoldsNoSecret(t *testing.T) {
 		o.Intercept = fakekore.Unauthorized("Invalid JWT token")
 	})
 
-	// The credentials come from the environment: the test harness itself logs each step's configuration.
-	t.Setenv(envClientID, testClientID)
-	t.Setenv(envClientSecret, testClientSecret)
 	hostOnly := func(s *fakekore.Server) string {
 		return "provider \"kore\" {\n  host = \"" + s.URL + "\"\n}\n\ndata \"kore_groups\" \"all\" {}\n"
 	}
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
+		// The credentials come from the provider's environment: the test harness logs each step's configuration.
+		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envClientID: testClientID, envClientSecret: testClientSecret}),
 		Steps: []resource.TestStep{
 			{
 				Config: hostOnly(s),

@@ -56,7 +56,8 @@ var (
 // koreProvider holds the client made by Configure so that both the framework's data sources and the direct
 // ReadDataSource path of server.go use the same one.
 type koreProvider struct {
-	version string
+	version   string
+	lookupEnv lookupEnvFunc // os.LookupEnv, except in tests
 
 	mu     sync.RWMutex
 	client *kore.Client
@@ -65,7 +66,7 @@ type koreProvider struct {
 // New returns a constructor of the provider for a given version (set by the release build).
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &koreProvider{version: version}
+		return &koreProvider{version: version, lookupEnv: os.LookupEnv}
 	}
 }
 
@@ -216,7 +217,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	cfg, diags := resolveClientConfig(m, os.LookupEnv)
+	cfg, diags := resolveClientConfig(m, p.lookupEnv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

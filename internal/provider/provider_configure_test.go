@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -172,7 +173,8 @@ func TestAccProvider_readsCredentialsFromTheEnvironment(t *testing.T) {
 	t.Setenv(envMaxConcurrency, "2")
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
+		// The provider as released, reading the process environment.
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){"kore": NewProtocol6Server("test")},
 		Steps: []resource.TestStep{{
 			Config: `
 provider "kore" {}
@@ -191,17 +193,15 @@ data "kore_groups" "all" {}
 }
 
 func TestAccProvider_acceptsAReadyMadeTokenFromTheEnvironment(t *testing.T) {
-	clearKoreEnv(t)
+	t.Parallel()
 	const token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6InJlYWR5In0.c2lnbmF0dXJl"
 	s := newTestServer(t, fakekore.SampleGroups(), func(o *fakekore.Options) {
 		o.ClientSecret = ""
 		o.AcceptJWT = token
 	})
-	t.Setenv(envHost, s.URL)
-	t.Setenv(envJWT, token)
 
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
+		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envHost: s.URL, envJWT: token}),
 		Steps: []resource.TestStep{{
 			Config: `data "kore_groups" "all" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -217,7 +217,7 @@ func TestAccProvider_acceptsAReadyMadeTokenFromTheEnvironment(t *testing.T) {
 }
 
 func TestAccProvider_configurationErrors(t *testing.T) {
-	clearKoreEnv(t)
+	t.Parallel()
 	s := newTestServer(t, fakekore.SampleGroups())
 	cases := map[string]struct {
 		provider string

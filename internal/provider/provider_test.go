@@ -24,9 +24,13 @@ const (
 )
 
 // testProviderFactories serve the provider in-process, the way Terraform reaches the released binary (protocol 6,
-// the direct ReadDataSource path included).
-var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"kore": NewProtocol6Server("test"),
+// the direct ReadDataSource path included), with an empty environment so that a developer's own KORE_* variables
+// cannot change a test.
+var testProviderFactories = factoriesWithEnv(nil)
+
+// factoriesWithEnv serves a provider that sees env as its environment.
+func factoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){"kore": newProtocol6Server("test", envOf(env))}
 }
 
 // testAccountGroups is an account of 123 groups: Kore.ai's two sample groups and 121 generated ones, three pages at

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -23,9 +24,14 @@ const ProviderAddress = "registry.terraform.io/kore-community/kore"
 // encode it again, which for 200,000 users takes far longer than reading them. Schemas, validation, configuration
 // and every other call stay with the framework, so the data sources keep one definition.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
+	return newProtocol6Server(version, os.LookupEnv)
+}
+
+// newProtocol6Server lets tests give the provider an environment of its own.
+func newProtocol6Server(version string, lookupEnv lookupEnvFunc) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
 		ctx := context.Background()
-		p := &koreProvider{version: version}
+		p := &koreProvider{version: version, lookupEnv: lookupEnv}
 		framework, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err

@@ -239,10 +239,13 @@ func TestServer_configureRefusesACACertificateThatIsNotPEM(t *testing.T) {
 
 func TestServer_userAgentNamesTheProviderAndTerraform(t *testing.T) {
 	t.Parallel()
-	var userAgents sync.Map
+	var mu sync.Mutex
+	userAgents := map[string]bool{}
 	s := newTestServer(t, fakekore.SampleGroups(), func(o *fakekore.Options) {
 		o.Intercept = func(_ int, _ http.ResponseWriter, r *http.Request) bool {
-			userAgents.Store(r.UserAgent(), true)
+			mu.Lock()
+			defer mu.Unlock()
+			userAgents[r.UserAgent()] = true
 			return false
 		}
 	})
@@ -251,9 +254,9 @@ func TestServer_userAgentNamesTheProviderAndTerraform(t *testing.T) {
 	if err != nil || hasErrors(resp.Diagnostics) {
 		t.Fatalf("read failed: %v %s", err, describeDiagnostics(resp.Diagnostics))
 	}
-	var seen []string
-	userAgents.Range(func(k, _ any) bool { seen = append(seen, k.(string)); return true })
-	if len(seen) != 1 || seen[0] != "terraform-provider-kore/test Terraform/1.11.4" {
-		t.Fatalf("User-Agent headers seen: %q", seen)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := "terraform-provider-kore/test Terraform/1.11.4"; len(userAgents) != 1 || !userAgents[want] {
+		t.Fatalf("User-Agent headers seen: %v, want only %q", userAgents, want)
 	}
 }
