@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -69,8 +70,9 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			},
 			"ignore_missing": schema.BoolAttribute{
 				MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
-					"the read. Defaults to `false`.",
-				Optional: true,
+					"the read. Requires `names`. Defaults to `false`.",
+				Optional:   true,
+				Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Keep only the groups whose name matches this " +

@@ -215,6 +215,10 @@ func TestAccGroupsDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testi
 			config: `page_size = 51`,
 			want:   phrase("page_size value must be between 1 and 50"),
 		},
+		"ignore_missing without names": {
+			config: `ignore_missing = true`,
+			want:   regexp.MustCompile(`Invalid Attribute Combination[\s\S]*names`),
+		},
 		"a read timeout that is not a duration": {
 			config: `
   timeouts {
