@@ -302,8 +302,33 @@ func assembleGroups(pages []*pageResult) *GroupList {
 			"Kore.ai reported a total of %d groups, but %d were read; groups may have been added or removed "+
 				"during the read", list.Total, len(list.Groups)))
 	}
+	if warning := memberCountWarning(list.Groups); warning != "" {
+		list.Warnings = append(list.Warnings, warning)
+	}
 	list.Warnings = slices.Clip(list.Warnings)
 	return list
+}
+
+// memberCountWarning says when groups list a different number of users than their userCount: the API may have
+// left members out, and a silent difference would be a silent truncation.
+func memberCountWarning(groups []Group) string {
+	mismatched := 0
+	var first *Group
+	for i := range groups {
+		g := &groups[i]
+		if g.UserCount != nil && g.Users != nil && *g.UserCount != int64(len(g.Users)) {
+			if first == nil {
+				first = g
+			}
+			mismatched++
+		}
+	}
+	if mismatched == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s a different number of users than userCount (for example %q, id %s: userCount %d, "+
+		"%d users listed); Kore.ai may not have listed every member", mismatched,
+		plural(mismatched, "group lists", "groups list"), first.Name, first.ID, *first.UserCount, len(first.Users))
 }
 
 func plural(n int, one, many string) string {

@@ -221,6 +221,25 @@ func TestListGroupsWarnsWhenTotalDiffersFromGroupsRead(t *testing.T) {
 	}
 }
 
+func TestListGroupsWarnsWhenAGroupListsFewerUsersThanItsUserCount(t *testing.T) {
+	groups := makeGroups(4, 3)
+	groups[2].UserCount = ptr(int64(25)) // as if the API had cut the member list short
+	groups[3].Users = nil                 // no member list at all says nothing about truncation
+	server := newFakeAPI(t, groups, 50).start()
+	client := newTestClient(t, testConfig(server, nil))
+
+	list, err := client.ListGroups(context.Background(), 50)
+	if err != nil {
+		t.Fatalf("ListGroups: %v", err)
+	}
+	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, `1 group lists a different number of users than userCount (for example "Group 2", id `+groupID(2)+`: userCount 25, 3 users listed)`) {
+		t.Errorf("warnings = %q, want one naming Group 2", list.Warnings)
+	}
+	if len(list.Groups[2].Users) != 3 || *list.Groups[2].UserCount != 25 {
+		t.Errorf("the group must stay as the API sent it")
+	}
+}
+
 func TestListGroupsSkipsPagesAfterOneThatEndsTheData(t *testing.T) {
 	groups := makeGroups(15, 0)
 	api := newFakeAPI(t, groups, 10)

@@ -77,7 +77,7 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 		return nil, diags
 	}
 	for _, w := range list.Warnings {
-		diags.AddWarning("Kore.ai Groups Changed During the Read", w)
+		diags.AddWarning("Kore.ai Groups May Be Inexact", w)
 	}
 	return list, diags
 }
