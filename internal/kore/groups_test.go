@@ -224,7 +224,7 @@ func TestListGroupsWarnsWhenTotalDiffersFromGroupsRead(t *testing.T) {
 func TestListGroupsWarnsWhenAGroupListsFewerUsersThanItsUserCount(t *testing.T) {
 	groups := makeGroups(4, 3)
 	groups[2].UserCount = ptr(int64(25)) // as if the API had cut the member list short
-	groups[3].Users = nil                 // no member list at all says nothing about truncation
+	groups[3].Users = nil                // no member list at all says nothing about truncation
 	server := newFakeAPI(t, groups, 50).start()
 	client := newTestClient(t, testConfig(server, nil))
 
