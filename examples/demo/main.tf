@@ -33,13 +33,13 @@ output "groups" {
 }
 
 output "access_map" {
-  description = "Email => names of the groups the user belongs to, for every user of the account."
-  value       = data.kore_groups.all.group_names_by_email
+  description = "Email => names of the compliance groups the user belongs to, as fed to terraform_data."
+  value       = terraform_data.compliance_access.output
 }
 
-output "compliance_access" {
-  description = "Email => group names, for members of the compliance groups only."
-  value       = terraform_data.compliance_access.output
+output "users_in_account" {
+  description = "Distinct users across every group (data.kore_groups.all.group_names_by_email has them all)."
+  value       = length(data.kore_groups.all.group_names_by_email)
 }
 
 output "audit_members" {

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -98,8 +99,8 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "Kore.ai host: `platform.kore.ai`, `de-platform.kore.ai`, `jp-platform.kore.ai`, " +
 					"an on-premises URL such as `https://kore.example.com:8443`, or `http://127.0.0.1:8080` for a local " +
 					"server. A bare host means `https://`; a trailing slash is ignored. `http://` sends the token in " +
-					"clear text and is only meant for local servers. Falls back to the `KORE_HOST` environment " +
-					"variable; required from one of the two.",
+					"clear text and is only meant for local servers (a warning says so for any other host). Falls " +
+					"back to the `KORE_HOST` environment variable; required from one of the two.",
 				Optional: true,
 			},
 			"client_id": schema.StringAttribute{
@@ -230,6 +231,11 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactSecrets(err.Error(), cfg.ClientSecret, cfg.JWT))
 		return
 	}
+	if base := client.BaseURL(); base.Scheme == "http" && !isLoopback(base.Hostname()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("host"), "Unencrypted Kore.ai Host",
+			fmt.Sprintf("host %q uses http://, so every request carries its token in clear text across the network. "+
+				"Use https:// for anything but a server on this machine.", base.String()))
+	}
 	if cfg.Insecure {
 		resp.Diagnostics.AddWarning("TLS Verification Is Off",
 			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+
@@ -259,6 +265,15 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 
 func (p *koreProvider) Resources(context.Context) []func() resource.Resource {
 	return nil
+}
+
+// isLoopback tells a server on this machine, where http:// exposes nothing, from one across a network.
+func isLoopback(hostname string) bool {
+	if strings.EqualFold(hostname, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(hostname)
+	return ip != nil && ip.IsLoopback()
 }
 
 func userAgent(providerVersion, terraformVersion string) string {

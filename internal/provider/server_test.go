@@ -208,19 +208,38 @@ func configureWith(t *testing.T, args map[string]tftypes.Value) *tfprotov6.Confi
 	return resp
 }
 
-func TestServer_configureWarnsWhenTLSVerificationIsOff(t *testing.T) {
+func TestServer_configureWarnsAboutTransportThatExposesTheToken(t *testing.T) {
 	t.Parallel()
-	for _, insecure := range []bool{true, false} {
+	cases := []struct {
+		host     string
+		insecure bool
+		want     string // the warning's summary, "" for none
+	}{
+		{host: "https://kore.example.com", insecure: true, want: "TLS Verification Is Off"},
+		{host: "https://kore.example.com", want: ""},
+		{host: "http://kore.example.com:8080", want: "Unencrypted Kore.ai Host"},
+		{host: "http://127.0.0.1:8080", want: ""},
+		{host: "http://localhost:8080", want: ""},
+		{host: "http://[::1]:8080", want: ""},
+	}
+	for _, tc := range cases {
 		resp := configureWith(t, map[string]tftypes.Value{
-			"host":     tftypes.NewValue(tftypes.String, "https://kore.example.com"),
+			"host":     tftypes.NewValue(tftypes.String, tc.host),
 			"jwt":      tftypes.NewValue(tftypes.String, "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
-			"insecure": tftypes.NewValue(tftypes.Bool, insecure),
+			"insecure": tftypes.NewValue(tftypes.Bool, tc.insecure),
 		})
 		if hasErrors(resp.Diagnostics) {
-			t.Fatalf("ConfigureProvider: %s", describeDiagnostics(resp.Diagnostics))
+			t.Fatalf("%s: ConfigureProvider: %s", tc.host, describeDiagnostics(resp.Diagnostics))
 		}
-		if warned := strings.Contains(describeDiagnostics(resp.Diagnostics), "TLS Verification Is Off"); warned != insecure {
-			t.Errorf("insecure = %t: warned %t", insecure, warned)
+		var warnings []string
+		for _, d := range resp.Diagnostics {
+			warnings = append(warnings, d.Summary)
+		}
+		switch {
+		case tc.want == "" && len(warnings) > 0:
+			t.Errorf("host %s, insecure %t: unexpected warnings %q", tc.host, tc.insecure, warnings)
+		case tc.want != "" && (len(warnings) != 1 || warnings[0] != tc.want):
+			t.Errorf("host %s, insecure %t: warnings %q, want %q", tc.host, tc.insecure, warnings, tc.want)
 		}
 	}
 }
