@@ -96,7 +96,7 @@ func TestRequireJTI(t *testing.T) {
 	}
 }
 
-func TestAcceptJWT(t *testing.T) {
+func TestReadyMadeTokenIsAccepted(t *testing.T) {
 	signed := signToken(t, jwt.SigningMethodHS256, testClientSecret, validClaims("jti-signed"))
 	tests := []struct {
 		name    string
