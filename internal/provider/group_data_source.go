@@ -75,7 +75,7 @@ func (d *groupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"`50`. Blocks with the same `page_size` share one read of the pages.",
 		Optional:   true,
 		Computed:   true,
-		Validators: []validator.Int64{int64validator.Between(1, maxPageSize)},
+		Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Kore.ai group, with its members, by name or by ID, from the Get Groups API " +

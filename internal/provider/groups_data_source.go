@@ -92,7 +92,7 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 					"`50`, which needs the fewest requests.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.Int64{int64validator.Between(1, maxPageSize)},
+				Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
 			},
 			"total": schema.Int64Attribute{
 				MarkdownDescription: "Number of groups in the account as the API reports it (`total`), before filtering.",

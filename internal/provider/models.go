@@ -14,11 +14,8 @@ import (
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
-// Defaults of the data source arguments.
-const (
-	defaultPageSize = 50
-	maxPageSize     = 50
-)
+// defaultPageSize is the API's largest page: the fewest requests.
+const defaultPageSize = kore.MaxPageSize
 
 // groupAttributes describes one group; kore_groups.groups, kore_groups.groups_by_name and kore_group share it.
 func groupAttributes(idDescription string) map[string]schema.Attribute {

@@ -40,14 +40,8 @@ const (
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
 )
 
-// Defaults of the provider attributes.
-const (
-	defaultMaxRetries        = 5
-	defaultRequestsPerMinute = 60
-	defaultRequestTimeout    = 30 * time.Second
-	defaultMaxConcurrency    = 4
-	maxMaxConcurrency        = 16
-)
+// defaultMaxRetries is the provider's choice; the client's other defaults and limits are the provider's too.
+const defaultMaxRetries = 5
 
 var (
 	_ provider.Provider                   = (*koreProvider)(nil)
@@ -175,7 +169,7 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"limit). Between 1 and 16. Defaults to `4`; falls back to `KORE_MAX_CONCURRENCY`.",
 				Optional: true,
 				Validators: []validator.Int64{
-					int64validator.Between(1, maxMaxConcurrency),
+					int64validator.Between(1, kore.MaxConcurrencyLimit),
 				},
 			},
 		},
@@ -354,11 +348,11 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 
 	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 100, lookupEnv))
 	cfg.RequestsPerMinute = int(intSetting(&diags, m.RequestsPerMinute, "requests_per_minute", envRequestsPerMinute,
-		defaultRequestsPerMinute, 1, 100000, lookupEnv))
+		kore.DefaultRequestsPerMinute, 1, 100000, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
-		defaultMaxConcurrency, 1, maxMaxConcurrency, lookupEnv))
+		kore.DefaultMaxConcurrency, 1, kore.MaxConcurrencyLimit, lookupEnv))
 
-	cfg.RequestTimeout = defaultRequestTimeout
+	cfg.RequestTimeout = kore.DefaultRequestTimeout
 	timeout := str(m.RequestTimeout, "request_timeout", envRequestTimeout)
 	if timeout.value != "" {
 		d, err := time.ParseDuration(strings.TrimSpace(timeout.value))

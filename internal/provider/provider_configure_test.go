@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
 func envOf(vars map[string]string) lookupEnvFunc {
@@ -69,7 +70,7 @@ func TestResolveClientConfig(t *testing.T) {
 				if retries != 0 {
 					t.Errorf("max_retries = 0 in HCL must disable retries, got %d", retries)
 				}
-				if rpm != defaultRequestsPerMinute || concurrency != defaultMaxConcurrency || timeout != defaultRequestTimeout {
+				if rpm != kore.DefaultRequestsPerMinute || concurrency != kore.DefaultMaxConcurrency || timeout != kore.DefaultRequestTimeout {
 					t.Errorf("defaults = %d %d %s", rpm, concurrency, timeout)
 				}
 			},

@@ -98,8 +98,10 @@ func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
 	return b.String()
 }
 
-// The direct ReadDataSource path must answer exactly what the framework's Read answers for the same config: same
-// state, same diagnostics. Both decode against the schema's type, so a key the encoder misspells fails here too.
+// The direct ReadDataSource path skips the framework's processing of a Read's result (semantic equality, null
+// blocks, re-encoding); this holds that the skip changes nothing: for the same config the framework's Read answers
+// the same state and the same diagnostics. The state must also decode against the schema's type, so a key the
+// encoder misspells fails here. The values themselves are checked against the fixtures by the acceptance tests.
 func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 	t.Parallel()
 	groups := testAccountGroups()
