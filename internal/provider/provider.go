@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +39,7 @@ const (
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
 )
 
-// defaultMaxRetries is the provider's choice; the client's other defaults and limits are the provider's too.
+// defaultMaxRetries is the provider's own default; the others are the client's (kore.Default*).
 const defaultMaxRetries = 5
 
 var (
@@ -56,13 +55,6 @@ type koreProvider struct {
 
 	mu     sync.RWMutex
 	client *kore.Client
-}
-
-// New returns a constructor of the provider for a given version (set by the release build).
-func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &koreProvider{version: version, lookupEnv: os.LookupEnv}
-	}
 }
 
 // providerModel mirrors the provider block.
