@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -45,6 +46,7 @@ const defaultMaxRetries = 5
 var (
 	_ provider.Provider                   = (*koreProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*koreProvider)(nil)
 )
 
 // koreProvider holds the client made by Configure so that both the framework's data sources and the direct
@@ -251,6 +253,13 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 
 func (p *koreProvider) Resources(context.Context) []func() resource.Resource {
 	return nil
+}
+
+func (p *koreProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		newGroupsByNameFunction,
+		newEffectiveMembersFunction,
+	}
 }
 
 // isLoopback tells a server on this machine, where http:// exposes nothing, from one across a network.

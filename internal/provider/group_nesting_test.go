@@ -1,0 +1,254 @@
+package provider
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// grp builds a group whose users are given as "id" or "id:email" and whose children are ids.
+func grp(id, name string, children []string, users ...string) nestedGroup {
+	g := nestedGroup{ID: id, Name: name, ChildGroupIDs: children, Users: []nestedUser{}}
+	for _, u := range users {
+		id, email, ok := strings.Cut(u, ":")
+		nu := nestedUser{ID: id}
+		if ok {
+			nu.Email = &email
+		}
+		g.Users = append(g.Users, nu)
+	}
+	return g
+}
+
+// render turns effective members into "userID via A>B" lines per group, in the order returned.
+func render(groups []nestedGroup, members map[string][]effectiveMember) map[string][]string {
+	out := make(map[string][]string, len(members))
+	for name, list := range members {
+		lines := []string{}
+		for _, m := range list {
+			lines = append(lines, groups[m.Group].Users[m.User].ID+" via "+strings.Join(m.Via, ">"))
+		}
+		out[name] = lines
+	}
+	return out
+}
+
+func TestEffectiveMembers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		groups []nestedGroup
+		want   map[string][]string
+	}{
+		{
+			name: "members of groups nested three deep carry the path from the outermost group down",
+			groups: []nestedGroup{
+				grp("g-org", "Org", []string{"g-dept"}, "u1:a@x"),
+				grp("g-dept", "Dept", []string{"g-squad"}, "u2:b@x"),
+				grp("g-squad", "Squad", []string{"g-pod"}, "u3:c@x"),
+				grp("g-pod", "Pod", nil, "u4:d@x"),
+			},
+			want: map[string][]string{
+				"Org":   {"u1 via ", "u2 via Dept", "u3 via Dept>Squad", "u4 via Dept>Squad>Pod"},
+				"Dept":  {"u2 via ", "u3 via Squad", "u4 via Squad>Pod"},
+				"Squad": {"u3 via ", "u4 via Pod"},
+				"Pod":   {"u4 via "},
+			},
+		},
+		{
+			name: "a cycle of two groups ends the walk and each sees the other's members",
+			groups: []nestedGroup{
+				grp("g-a", "A", []string{"g-b"}, "ua:a@x"),
+				grp("g-b", "B", []string{"g-a"}, "ub:b@x"),
+			},
+			want: map[string][]string{
+				"A": {"ua via ", "ub via B"},
+				"B": {"ua via A", "ub via "},
+			},
+		},
+		{
+			name: "a group that holds itself lists its own members once",
+			groups: []nestedGroup{
+				grp("g-self", "Self", []string{"g-self"}, "u1:a@x"),
+			},
+			want: map[string][]string{"Self": {"u1 via "}},
+		},
+		{
+			name: "a user reached through a diamond by two paths of one length gets the path that sorts first",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-right", "g-left"}),
+				grp("g-right", "Right", []string{"g-bottom"}),
+				grp("g-left", "Left", []string{"g-bottom"}),
+				grp("g-bottom", "Bottom", nil, "u1:a@x"),
+			},
+			want: map[string][]string{
+				"Top":    {"u1 via Left>Bottom"},
+				"Right":  {"u1 via Bottom"},
+				"Left":   {"u1 via Bottom"},
+				"Bottom": {"u1 via "},
+			},
+		},
+		{
+			name: "equally short paths through different groups: the one that sorts first wins, whatever the order of ids",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-zed", "g-alpha"}),
+				grp("g-zed", "Zed", nil, "u1:a@x"),
+				grp("g-alpha", "Alpha", nil, "u1:a@x"),
+			},
+			want: map[string][]string{
+				"Top":   {"u1 via Alpha"},
+				"Zed":   {"u1 via "},
+				"Alpha": {"u1 via "},
+			},
+		},
+		{
+			name: "the shortest path wins over one that sorts first but is longer",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-a", "g-z"}),
+				grp("g-a", "A", []string{"g-deep"}),
+				grp("g-deep", "Deep", nil, "u1:a@x"),
+				grp("g-z", "Z", nil, "u1:a@x"),
+			},
+			want: map[string][]string{
+				"Top":  {"u1 via Z"},
+				"A":    {"u1 via Deep"},
+				"Deep": {"u1 via "},
+				"Z":    {"u1 via "},
+			},
+		},
+		{
+			name: "a direct member stays direct even when a nested group also holds them",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-sub"}, "u1:a@x"),
+				grp("g-sub", "Sub", nil, "u1:a@x", "u2:b@x"),
+			},
+			want: map[string][]string{
+				"Top": {"u1 via ", "u2 via Sub"},
+				"Sub": {"u1 via ", "u2 via "},
+			},
+		},
+		{
+			name: "members are sorted by email with null first, then by id",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-sub"}, "u9:b@x", "u3:a@x"),
+				grp("g-sub", "Sub", nil, "u2:a@x", "u5", "u1:c@x", "u4"),
+			},
+			want: map[string][]string{
+				"Top": {"u4 via Sub", "u5 via Sub", "u2 via Sub", "u3 via ", "u9 via ", "u1 via Sub"},
+				"Sub": {"u4 via ", "u5 via ", "u2 via ", "u1 via "},
+			},
+		},
+		{
+			name: "a group with users = null but user_count 0 has no members to lose",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-empty"}, "u1:a@x"),
+				{ID: "g-empty", Name: "Empty", UserCount: new(int64)},
+			},
+			want: map[string][]string{
+				"Top":   {"u1 via "},
+				"Empty": {},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := effectiveMembers(tt.groups)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := render(tt.groups, got); !reflect.DeepEqual(r, tt.want) {
+				t.Errorf("effective members:\n got %v\nwant %v", r, tt.want)
+			}
+		})
+	}
+}
+
+func TestEffectiveMembers_errors(t *testing.T) {
+	t.Parallel()
+	three := int64(3)
+	tests := []struct {
+		name   string
+		groups []nestedGroup
+		want   string // regexp
+	}{
+		{
+			name: "two groups with one name are named with both ids",
+			groups: []nestedGroup{
+				grp("g-1", "Audit", nil), grp("g-2", "Other", nil), grp("g-3", "Audit", nil),
+			},
+			want: `2 groups are named "Audit" \(ids "g-1" and "g-3"\)`,
+		},
+		{
+			name:   "names carrying escape sequences are quoted",
+			groups: []nestedGroup{grp("g-1", "A\x1b[31m", nil), grp("g-2", "A\x1b[31m", nil)},
+			want:   regexp.QuoteMeta(`"A\x1b[31m"`),
+		},
+		{
+			name:   "two groups with one id are refused, since a child id could name either",
+			groups: []nestedGroup{grp("g-1", "A", nil), grp("g-1", "B", nil)},
+			want:   `groups "A" and "B" share the id "g-1"`,
+		},
+		{
+			name: "a group whose members were not read fails, naming the group and include_users",
+			groups: []nestedGroup{
+				grp("g-1", "Read", nil, "u1:a@x"),
+				{ID: "g-2", Name: "Unread", UserCount: &three},
+			},
+			want: `1 groups were not read \(users = null\): "Unread".*include_users = true`,
+		},
+		{
+			name:   "users = null with no user_count cannot be told from an empty group, so it fails too",
+			groups: []nestedGroup{{ID: "g-2", Name: "Unread"}},
+			want:   `"Unread".*include_users = true`,
+		},
+		{
+			name: "a child id that names no group passed in fails, naming the group and the id",
+			groups: []nestedGroup{
+				grp("g-top", "Top", []string{"g-gone"}, "u1:a@x"),
+			},
+			want: `group "Top" holds the nested group "g-gone", which is not among the 1 groups passed in`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := effectiveMembers(tt.groups)
+			if err == nil {
+				t.Fatalf("no error; members %v", render(tt.groups, got))
+			}
+			if !regexp.MustCompile(tt.want).MatchString(err.Error()) {
+				t.Errorf("error %q does not match %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckUniqueNames(t *testing.T) {
+	t.Parallel()
+	t.Run("distinct names pass", func(t *testing.T) {
+		t.Parallel()
+		if err := checkUniqueNames([]nestedGroup{grp("1", "A", nil), grp("2", "B", nil)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("every duplicated name is listed in name order with all its ids, up to a bound", func(t *testing.T) {
+		t.Parallel()
+		var groups []nestedGroup
+		for _, n := range []string{"G", "F", "E", "D", "C", "B", "A"} {
+			groups = append(groups, grp(n+"1", n, nil), grp(n+"2", n, nil))
+		}
+		groups = append(groups, grp("A3", "A", nil))
+		err := checkUniqueNames(groups)
+		if err == nil {
+			t.Fatal("no error")
+		}
+		want := `3 groups are named "A" (ids "A1", "A2" and "A3"); 2 groups are named "B" (ids "B1" and "B2"); ` +
+			`2 groups are named "C" (ids "C1" and "C2"); 2 groups are named "D" (ids "D1" and "D2"); ` +
+			`2 groups are named "E" (ids "E1" and "E2"); and 2 more names.`
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q\ndoes not contain %q", err, want)
+		}
+	})
+}
