@@ -98,12 +98,11 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "Number of groups in the account as the API reports it (`total`), before filtering.",
 				Computed:            true,
 			},
-			"groups": schema.ListNestedAttribute{
-				MarkdownDescription: "The groups kept, sorted by name, then ID.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: groupAttributes("Group ID (API field `_id`)."),
-				},
+			"groups": schema.ListAttribute{
+				MarkdownDescription: "The groups kept, sorted by name, then ID: objects with the attributes of " +
+					"[`kore_group`](group.md) (`id`, `name`, `description`, `child_group_ids`, `user_count`, `users`).",
+				Computed:    true,
+				ElementType: objectTypeOf(groupAttributes("Group ID (API field `_id`).")),
 			},
 			"groups_by_name": schema.MapNestedAttribute{
 				MarkdownDescription: "The same groups keyed by name. A name that more than one group carries is left " +
