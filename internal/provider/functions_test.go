@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -196,4 +198,39 @@ output "members" {
 `, `group "Engineering" holds the nested group "g-web", which is not among the 3 groups passed in`),
 		},
 	})
+}
+
+// The functions' documented examples apply against a local account and show what their comments promise.
+func TestAccFunctions_examples(t *testing.T) {
+	t.Parallel()
+	if v := cliVersion(t, cliPath(t)); !versionAtLeast(v, 1, 8) {
+		t.Skipf("Terraform %s has no provider-defined functions (1.8 or later)", v)
+	}
+	s := newTestServer(t, append(fakekore.SampleGroups(), nestedAccount()...))
+	env := map[string]string{envHost: s.URL, envClientID: testClientID, envClientSecret: testClientSecret}
+
+	outputs := applyExample(t, filepath.Join("functions", "groups_by_name"), env)
+	var auditID string
+	outputValue(t, outputs, "audit_id", &auditID)
+	if want := fakekore.SampleGroups()[0].ID; auditID != want {
+		t.Errorf("audit_id = %q, want %q", auditID, want)
+	}
+	var auditEmails []string
+	outputValue(t, outputs, "audit_member_emails", &auditEmails)
+	if want := []string{"sample1@example.com", "sample2@example.com"}; !reflect.DeepEqual(auditEmails, want) {
+		t.Errorf("audit_member_emails = %q, want %q", auditEmails, want)
+	}
+
+	outputs = applyExample(t, filepath.Join("functions", "effective_members"), env)
+	var engineering, emails []string
+	outputValue(t, outputs, "engineering", &engineering)
+	want := []string{"alice@example.com (direct)", "bob@example.com (Platform)", "carol@example.com (Web)",
+		"dave@example.com (Web)"}
+	if !reflect.DeepEqual(engineering, want) {
+		t.Errorf("engineering = %q, want %q", engineering, want)
+	}
+	outputValue(t, outputs, "engineering_emails", &emails)
+	if want := []string{"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"}; !reflect.DeepEqual(emails, want) {
+		t.Errorf("engineering_emails = %q, want %q", emails, want)
+	}
 }
