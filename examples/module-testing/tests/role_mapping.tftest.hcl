@@ -8,17 +8,20 @@ mock_provider "kore" {
       # Engineering holds Platform and Web; Platform holds SRE; SRE holds Engineering again (a cycle).
       groups = [
         {
-          id              = "g-eng", name = "Engineering", description = null, user_count = 1
+          id              = "g-eng"
+          name            = "Engineering"
           child_group_ids = ["g-platform", "g-web"]
           users           = [{ id = "u-alice", email = "alice@example.com" }]
         },
         {
-          id              = "g-platform", name = "Platform", description = null, user_count = 1
+          id              = "g-platform"
+          name            = "Platform"
           child_group_ids = ["g-sre"]
           users           = [{ id = "u-bob", email = "bob@example.com" }]
         },
         {
-          id              = "g-sre", name = "SRE", description = null, user_count = 2
+          id              = "g-sre"
+          name            = "SRE"
           child_group_ids = ["g-eng"]
           users = [
             { id = "u-carol", email = "carol@example.com" },
@@ -26,7 +29,8 @@ mock_provider "kore" {
           ]
         },
         {
-          id              = "g-web", name = "Web", description = null, user_count = 2
+          id              = "g-web"
+          name            = "Web"
           child_group_ids = []
           users = [
             { id = "u-dave", email = "dave@example.com" },
@@ -34,7 +38,8 @@ mock_provider "kore" {
           ]
         },
         {
-          id              = "g-audit", name = "Auditors", description = null, user_count = 2
+          id              = "g-audit"
+          name            = "Auditors"
           child_group_ids = []
           users = [
             { id = "u-erin", email = "erin@example.com" },
