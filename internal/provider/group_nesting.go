@@ -104,9 +104,10 @@ func effectiveMembers(groups []nestedGroup) (map[string][]effectiveMember, error
 		return nil, err
 	}
 
+	w := newNestingWalk(groups, byID)
 	out := make(map[string][]effectiveMember, len(groups))
 	for root := range groups {
-		out[groups[root].Name] = membersOf(groups, byID, root)
+		out[groups[root].Name] = w.membersOf(root)
 	}
 	return out, nil
 }
@@ -145,43 +146,121 @@ func checkChildrenPresent(groups []nestedGroup, byID map[string]int) error {
 	return nil
 }
 
+// nestingWalk holds what the walks of all groups share, so that a large account is walked with integer lookups
+// rather than with a map of user ids per group: each child id resolved to its group, each user id to a number, and
+// each occurrence of a user to its place in the final order (email, then id).
+type nestingWalk struct {
+	groups   []nestedGroup
+	children [][]int32 // children[g]: the groups nested in groups[g]
+	userNum  [][]int32 // userNum[g][u]: the number of groups[g].Users[u]'s id
+	rank     [][]int32 // rank[g][u]: the place of groups[g].Users[u] when sorted by email, then id
+
+	// One walk marks what it has seen with its own stamp, so nothing needs clearing between walks.
+	stamp     int32
+	groupSeen []int32
+	userSeen  []int32
+}
+
+// userKey identifies an occurrence for sorting: the same id could come with different emails in different groups.
+type userKey struct {
+	id       string
+	email    string
+	hasEmail bool
+}
+
+func newNestingWalk(groups []nestedGroup, byID map[string]int) *nestingWalk {
+	w := &nestingWalk{
+		groups:    groups,
+		children:  make([][]int32, len(groups)),
+		userNum:   make([][]int32, len(groups)),
+		rank:      make([][]int32, len(groups)),
+		groupSeen: make([]int32, len(groups)),
+	}
+	numbers := map[string]int32{}
+	ranks := map[userKey]int32{}
+	for g := range groups {
+		for _, id := range groups[g].ChildGroupIDs {
+			w.children[g] = append(w.children[g], int32(byID[id]))
+		}
+		w.userNum[g] = make([]int32, len(groups[g].Users))
+		for u, user := range groups[g].Users {
+			n, ok := numbers[user.ID]
+			if !ok {
+				n = int32(len(numbers))
+				numbers[user.ID] = n
+			}
+			w.userNum[g][u] = n
+			ranks[keyOf(user)] = 0
+		}
+	}
+	keys := make([]userKey, 0, len(ranks))
+	for k := range ranks {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b userKey) int {
+		return cmp.Or(compareEmails(a.emailPointer(), b.emailPointer()), strings.Compare(a.id, b.id))
+	})
+	for r, k := range keys {
+		ranks[k] = int32(r)
+	}
+	for g := range groups {
+		w.rank[g] = make([]int32, len(groups[g].Users))
+		for u, user := range groups[g].Users {
+			w.rank[g][u] = ranks[keyOf(user)]
+		}
+	}
+	w.userSeen = make([]int32, len(numbers))
+	return w
+}
+
+func keyOf(u nestedUser) userKey {
+	if u.Email == nil {
+		return userKey{id: u.ID}
+	}
+	return userKey{id: u.ID, email: *u.Email, hasEmail: true}
+}
+
+func (k userKey) emailPointer() *string {
+	if !k.hasEmail {
+		return nil
+	}
+	return &k.email
+}
+
 // membersOf walks the groups nested in groups[root] breadth first. Each layer is ordered by path, so the first path
 // that reaches a group, and hence a user, is the shortest and, among the shortest, the one that sorts first: two
 // paths of one length into the same child differ only in their parents' paths.
-func membersOf(groups []nestedGroup, byID map[string]int, root int) []effectiveMember {
+func (w *nestingWalk) membersOf(root int) []effectiveMember {
 	type step struct {
-		group int
+		group int32
 		via   []string
 	}
-	visited := map[int]bool{root: true}
-	seen := map[string]bool{}
+	w.stamp++
+	w.groupSeen[root] = w.stamp
 	var members []effectiveMember
-	layer := []step{{group: root, via: []string{}}}
+	layer := []step{{group: int32(root), via: []string{}}}
 	for len(layer) > 0 {
 		var next []step
 		for _, s := range layer {
-			for u, user := range groups[s.group].Users {
-				if !seen[user.ID] {
-					seen[user.ID] = true
-					members = append(members, effectiveMember{Group: s.group, User: u, Via: s.via})
+			for u, n := range w.userNum[s.group] {
+				if w.userSeen[n] != w.stamp {
+					w.userSeen[n] = w.stamp
+					members = append(members, effectiveMember{Group: int(s.group), User: u, Via: s.via})
 				}
 			}
-			for _, child := range groups[s.group].ChildGroupIDs {
-				c := byID[child]
-				if visited[c] {
+			for _, c := range w.children[s.group] {
+				if w.groupSeen[c] == w.stamp {
 					continue // a cycle, or a group already reached by a path that is no longer than this one
 				}
-				visited[c] = true
-				via := append(slices.Clip(s.via), groups[c].Name)
-				next = append(next, step{group: c, via: via})
+				w.groupSeen[c] = w.stamp
+				next = append(next, step{group: c, via: append(slices.Clip(s.via), w.groups[c].Name)})
 			}
 		}
 		slices.SortFunc(next, func(a, b step) int { return slices.Compare(a.via, b.via) })
 		layer = next
 	}
 	slices.SortFunc(members, func(a, b effectiveMember) int {
-		ua, ub := groups[a.Group].Users[a.User], groups[b.Group].Users[b.User]
-		return cmp.Or(compareEmails(ua.Email, ub.Email), strings.Compare(ua.ID, ub.ID))
+		return cmp.Compare(w.rank[a.Group][a.User], w.rank[b.Group][b.User])
 	})
 	return members
 }
