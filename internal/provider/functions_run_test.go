@@ -14,7 +14,7 @@ import (
 // These call the functions' Run directly, for the argument shapes a configuration can pass but kore_groups never
 // produces: unknown values during plan, and nulls where an id or a name must be.
 
-func testTypes(t *testing.T) groupsArgumentTypes {
+func testTypes(t testing.TB) groupsArgumentTypes {
 	t.Helper()
 	ty, err := functionTypes()
 	if err != nil {
@@ -24,7 +24,7 @@ func testTypes(t *testing.T) groupsArgumentTypes {
 }
 
 // userValue is a user object with every attribute null but the ones given.
-func userValue(t *testing.T, set map[string]attr.Value) types.Object {
+func userValue(t testing.TB, set map[string]attr.Value) types.Object {
 	t.Helper()
 	ty := testTypes(t)
 	userType := ty.group.AttrTypes["users"].(types.ListType).ElemType.(types.ObjectType)
@@ -41,7 +41,7 @@ func userValue(t *testing.T, set map[string]attr.Value) types.Object {
 	return types.ObjectValueMust(userType.AttrTypes, attrs)
 }
 
-func groupValue(t *testing.T, id, name attr.Value, children []string, users ...attr.Value) types.Object {
+func groupValue(t testing.TB, id, name attr.Value, children []string, users ...attr.Value) types.Object {
 	t.Helper()
 	ty := testTypes(t)
 	userType := ty.group.AttrTypes["users"].(types.ListType).ElemType
