@@ -29,20 +29,22 @@ func (s *server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRe
 	if err != nil {
 		return s.ProviderServer.CallFunction(ctx, req) // errNotDirect: the framework's path decides
 	}
-	var result []byte
-	var callErr error
-	if req.Name == "groups_by_name" {
-		result, callErr = encodeGroupsByName(raw, groups)
-	} else {
-		result, callErr = encodeEffectiveMembers(raw, groups)
+	return callDirect(req.Name, raw, groups), nil
+}
+
+// callDirect runs a function on a decoded argument. Its failures are the caller's mistakes (duplicate names and the
+// like) and travel in the response, as the protocol has them, attributed to the groups argument.
+func callDirect(name string, raw []byte, groups wireGroups) *tfprotov6.CallFunctionResponse {
+	encode := encodeGroupsByName
+	if name == "effective_members" {
+		encode = encodeEffectiveMembers
 	}
-	if callErr != nil {
+	result, err := encode(raw, groups)
+	if err != nil {
 		argument := int64(0)
-		return &tfprotov6.CallFunctionResponse{Error: &tfprotov6.FunctionError{
-			Text: callErr.Error(), FunctionArgument: &argument,
-		}}, nil
+		return &tfprotov6.CallFunctionResponse{Error: &tfprotov6.FunctionError{Text: err.Error(), FunctionArgument: &argument}}
 	}
-	return &tfprotov6.CallFunctionResponse{Result: &tfprotov6.DynamicValue{MsgPack: result}}, nil
+	return &tfprotov6.CallFunctionResponse{Result: &tfprotov6.DynamicValue{MsgPack: result}}
 }
 
 // errNotDirect sends a call to the framework's path.

@@ -14,7 +14,7 @@ import (
 func groupWith(t testing.TB, id, name string, children []string, userCount *int64, users []attr.Value) attr.Value {
 	t.Helper()
 	ty := testTypes(t)
-	userType := ty.group.AttrTypes["users"].(types.ListType).ElemType
+	userType := userObjectType(t)
 	childList := types.ListNull(types.StringType)
 	if children != nil {
 		values := make([]attr.Value, len(children))
@@ -101,7 +101,10 @@ func TestCallFunction_directPathMatchesTheFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := provider.(*server)
+	s, ok := provider.(*server)
+	if !ok {
+		t.Fatalf("the provider server is a %T", provider)
+	}
 	for _, tt := range tests {
 		for _, fn := range []string{"groups_by_name", "effective_members"} {
 			t.Run(fn+" of "+tt.name, func(t *testing.T) {

@@ -200,7 +200,7 @@ func readNesting(attrs map[string]attr.Value, g *nestedGroup, userObjects *[]typ
 		userAttrs := obj.Attributes()
 		id, known, err := requiredString(userAttrs, "id")
 		if err != nil {
-			return false, fmt.Errorf("users[%d].%v", j, err)
+			return false, fmt.Errorf("users[%d].%w", j, err)
 		} else if !known {
 			return false, nil
 		}

@@ -23,11 +23,24 @@ func testTypes(t testing.TB) groupsArgumentTypes {
 	return ty
 }
 
+// userObjectType is the type of one user of kore_groups.groups.
+func userObjectType(t testing.TB) types.ObjectType {
+	t.Helper()
+	users, ok := testTypes(t).group.AttrTypes["users"].(types.ListType)
+	if !ok {
+		t.Fatalf("users is %v", testTypes(t).group.AttrTypes["users"])
+	}
+	user, ok := users.ElemType.(types.ObjectType)
+	if !ok {
+		t.Fatalf("users holds %v", users.ElemType)
+	}
+	return user
+}
+
 // userValue is a user object with every attribute null but the ones given.
 func userValue(t testing.TB, set map[string]attr.Value) types.Object {
 	t.Helper()
-	ty := testTypes(t)
-	userType := ty.group.AttrTypes["users"].(types.ListType).ElemType.(types.ObjectType)
+	userType := userObjectType(t)
 	attrs := map[string]attr.Value{}
 	for name, at := range userType.AttrTypes {
 		attrs[name] = types.StringNull()
@@ -44,7 +57,7 @@ func userValue(t testing.TB, set map[string]attr.Value) types.Object {
 func groupValue(t testing.TB, id, name attr.Value, children []string, users ...attr.Value) types.Object {
 	t.Helper()
 	ty := testTypes(t)
-	userType := ty.group.AttrTypes["users"].(types.ListType).ElemType
+	userType := userObjectType(t)
 	childValues := make([]attr.Value, len(children))
 	for i, c := range children {
 		childValues[i] = types.StringValue(c)
@@ -166,7 +179,7 @@ func TestFunctionRun_nullsWhereAnIdentityMustBeAreErrors(t *testing.T) {
 func TestFunctionTypes_memberIsTheUserPlusVia(t *testing.T) {
 	t.Parallel()
 	ty := testTypes(t)
-	user := ty.group.AttrTypes["users"].(types.ListType).ElemType.(types.ObjectType)
+	user := userObjectType(t)
 	if len(ty.member.AttrTypes) != len(user.AttrTypes)+1 {
 		t.Errorf("member has %d attributes, user %d", len(ty.member.AttrTypes), len(user.AttrTypes))
 	}
