@@ -38,6 +38,51 @@ func itemsKey(path string) string {
 	return ""
 }
 
+// listingKey is itemsKey, with "groups" for paths that are not listings (as faults answer any path).
+func listingKey(path string) string {
+	if key := itemsKey(path); key != "" {
+		return key
+	}
+	return groupsKey
+}
+
+// generatedItems returns n encoded items of the listing r asks for (groups when r asks for none), for faults
+// that answer with made-up pages.
+func generatedItems(r *http.Request, n int) [][]byte {
+	items := make([][]byte, n)
+	switch r.URL.Path {
+	case UserRolesPath:
+		for i := range items {
+			items[i] = marshalItem(&UserRoles{
+				ID: uuidLike("u-", directUserSeed, uint64(i)), Username: "user." + strconv.Itoa(i+1) + "@example.com",
+				AccountID: objectIDLike(accountIDSeed, 0), BotRoles: []BotRoleGrant{}, AdminRoles: []AdminRoleGrant{},
+			}, "user", "")
+		}
+	case BotsPath:
+		for i := range items {
+			items[i] = marshalItem(&Bot{ID: uuidLike("st-", botIDSeed, uint64(i)), Name: "Bot " + zeroPadded(i+1)}, "bot", "")
+		}
+	case RolesPath:
+		roleType := RoleTypeBot
+		if r.URL.Query().Get("roleType") == RoleTypeAdmin {
+			roleType = RoleTypeAdmin
+		}
+		for i := range items {
+			role := Role{RoleType: roleType, Name: "Role " + zeroPadded(i+1), Permissions: map[string]any{"Analytics": "YES"}}
+			if roleType == RoleTypeBot {
+				role.ID = Ptr(objectIDLike(botRoleIDSeed, uint64(i)))
+				role.Permissions["Analytics"] = []string{"VIEW"}
+			}
+			items[i] = marshalItem(&role, "role", "")
+		}
+	default:
+		for i, group := range GenerateGroups(n, 1) {
+			items[i] = mustMarshal(&group)
+		}
+	}
+	return items
+}
+
 // OffsetMeaning says how a listing reads its offset parameter.
 type OffsetMeaning int
 

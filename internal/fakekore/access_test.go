@@ -684,3 +684,30 @@ func mustTime(t *testing.T, what string, v any) {
 		t.Errorf("%s: %v", what, err)
 	}
 }
+
+func TestListingFaultsAnswerInTheShapeOfThePathAsked(t *testing.T) {
+	for _, ep := range []struct{ path, query, key, idKey string }{
+		{GroupsPath, "", groupsKey, "_id"},
+		{UserRolesPath, "", usersKey, "userId"},
+		{RolesPath, "roleType=admin&", rolesKey, "role"},
+		{RolesPath, "roleType=bot&", rolesKey, "_id"},
+		{BotsPath, "", botsKey, "_id"},
+	} {
+		t.Run("a stuck page of "+ep.path+"?"+ep.query+" uses its items key", func(t *testing.T) {
+			s := newTestServer(t, Options{Intercept: StuckPagination()})
+			page := fetchListing(t, s, ep.path, ep.query+"offset=3", ep.key)
+			if len(page.items) != 0 || !page.availableMore || page.total != StuckPaginationTotal {
+				t.Errorf("items %d, availableMore %v, total %d", len(page.items), page.availableMore, page.total)
+			}
+		})
+		t.Run("an oversized page of "+ep.path+"?"+ep.query+" holds limit+1 distinct items", func(t *testing.T) {
+			s := newTestServer(t, Options{Intercept: OversizedPage()})
+			page := fetchListing(t, s, ep.path, ep.query+"limit=4", ep.key)
+			ids := idsOf(page.items, ep.idKey)
+			slices.Sort(ids)
+			if len(slices.Compact(ids)) != 5 || ids[0] == "" || page.total != 5 || page.availableMore {
+				t.Errorf("ids %v, total %d, availableMore %v; want 5 distinct ids, total 5, false", ids, page.total, page.availableMore)
+			}
+		})
+	}
+}
