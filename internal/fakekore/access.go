@@ -130,8 +130,9 @@ func AllOffsets(m OffsetMeaning) OffsetMeanings {
 	return OffsetMeanings{Groups: m, UserRoles: m, Roles: m, Bots: m}
 }
 
-// resolve returns the meaning used at path, with OffsetDefault replaced by the endpoint's default.
-func (o OffsetMeanings) resolve(path string) OffsetMeaning {
+// Of returns the meaning used at path (GroupsPath, UserRolesPath, RolesPath or BotsPath), with OffsetDefault
+// replaced by the endpoint's default.
+func (o OffsetMeanings) Of(path string) OffsetMeaning {
 	m, fallback := OffsetDefault, OffsetPage
 	switch path {
 	case GroupsPath:
@@ -229,7 +230,7 @@ func (s *Server) serveListing(w http.ResponseWriter, r *http.Request, key string
 		WriteError(w, http.StatusPreconditionFailed, MsgValidation, http.StatusPreconditionFailed)
 		return
 	}
-	start, end := pageBounds(s.opts.Offsets.resolve(r.URL.Path), offset, limit, len(items))
+	start, end := pageBounds(s.opts.Offsets.Of(r.URL.Path), offset, limit, len(items))
 	writeJSON(w, http.StatusOK, encodeListing(key, len(items), end < len(items), items[start:end]))
 }
 
