@@ -8,7 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -47,14 +47,13 @@ var (
 	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
 )
 
-// koreProvider holds the client made by Configure so that both the framework's data sources and the direct
-// ReadDataSource path of server.go use the same one.
+// koreProvider holds the client made by Configure. Every data source is made with a pointer to its provider and
+// takes the client from it, whether the framework or the direct path of server.go serves the read: one route, where
+// the framework's ProviderData would not reach the data sources that server.go keeps.
 type koreProvider struct {
 	version   string
 	lookupEnv lookupEnvFunc // os.LookupEnv, except in tests
-
-	mu     sync.RWMutex
-	client *kore.Client
+	client    atomic.Pointer[kore.Client]
 }
 
 // providerModel mirrors the provider block.
@@ -189,15 +188,20 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"host": m.Host, "client_id": m.ClientID, "client_secret": m.ClientSecret, "jwt": m.JWT,
-		"max_retries": m.MaxRetries, "requests_per_minute": m.RequestsPerMinute, "request_timeout": m.RequestTimeout,
-		"insecure": m.Insecure, "ca_certificate": m.CACertificate, "max_concurrency": m.MaxConcurrency,
+	// A slice, not a map: the errors come out in the same order on every run.
+	for _, setting := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"host", m.Host}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret}, {"jwt", m.JWT},
+		{"max_retries", m.MaxRetries}, {"requests_per_minute", m.RequestsPerMinute},
+		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
+		{"max_concurrency", m.MaxConcurrency},
 	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Kore.ai Provider Setting",
+		if setting.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
 				fmt.Sprintf("The provider cannot read Kore.ai while %q is not known. Set it to a value known at plan "+
-					"time, or set the matching KORE_* environment variable.", name))
+					"time, or set the matching KORE_* environment variable.", setting.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -229,23 +233,16 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"ca_certificate instead.")
 	}
 
-	p.mu.Lock()
-	p.client = client
-	p.mu.Unlock()
-	resp.DataSourceData = client
+	p.client.Store(client)
 }
 
-// configuredClient is what the direct ReadDataSource path uses; nil until Configure succeeded.
-func (p *koreProvider) configuredClient() *kore.Client {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return p.client
-}
+// configuredClient is the client every data source reads with; nil until Configure succeeded.
+func (p *koreProvider) configuredClient() *kore.Client { return p.client.Load() }
 
 func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newGroupsDataSource,
-		newGroupDataSource,
+		func() datasource.DataSource { return newGroupsDataSource(p) },
+		func() datasource.DataSource { return newGroupDataSource(p) },
 	}
 }
 
