@@ -121,3 +121,16 @@ func TestRead_inexactGroupsWarnTheUser(t *testing.T) {
 		}
 	}
 }
+
+// Defaults in descriptions are written as a user would type them.
+func TestShortDuration(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 30 * time.Second: "30s", 90 * time.Second: "1m30s", time.Hour: "1h",
+		2*time.Hour + 5*time.Minute: "2h5m", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
