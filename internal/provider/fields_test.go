@@ -47,8 +47,8 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 	ctx := context.Background()
 	userType := schemaType(ctx, userObject.attributes())
 	groupType := schemaType(ctx, groupObject.attributes())
-	copyObject := func(typ tftypes.Type) tftypes.Type {
-		obj := typ.(tftypes.Object)
+	copyObject := func(typ tftypes.Type) tftypes.Object {
+		obj := asObject(t, typ)
 		attrs := map[string]tftypes.Type{}
 		for k, v := range obj.AttributeTypes {
 			attrs[k] = v
@@ -63,7 +63,7 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 		t.Fatalf("the group description against its own schema: %v", err)
 	}
 
-	missing := copyObject(userType).(tftypes.Object)
+	missing := copyObject(userType)
 	delete(missing.AttributeTypes, "email")
 	missing.AttributeTypes["nickname"] = tftypes.String
 	err := checkObject(userObject, missing)
@@ -72,7 +72,7 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 		t.Errorf("want both sides named, got %v", err)
 	}
 
-	nested := copyObject(groupType).(tftypes.Object)
+	nested := copyObject(groupType)
 	nested.AttributeTypes["users"] = tftypes.List{ElementType: missing}
 	if err := checkObject(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users.email:") ||
 		!strings.Contains(err.Error(), "users.nickname:") {
@@ -175,9 +175,9 @@ func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
 			t.Fatalf("the state does not decode against the schema: %v", err)
 		}
 		str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-		objType := typ.(tftypes.Object)
-		appType := objType.AttributeTypes["jwt_apps"].(tftypes.List).ElementType
-		permType := objType.AttributeTypes["permissions"].(tftypes.Map).ElementType
+		objType := asObject(t, typ)
+		appType, _ := elementType(objType.AttributeTypes["jwt_apps"])
+		permType, _ := elementType(objType.AttributeTypes["permissions"])
 		want := tftypes.NewValue(typ, map[string]tftypes.Value{
 			"id": str("st-1"),
 			"jwt_apps": tftypes.NewValue(objType.AttributeTypes["jwt_apps"], []tftypes.Value{
@@ -213,6 +213,15 @@ func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
 	if !attrs["jwt_apps"].IsNull() || !attrs["permissions"].IsNull() {
 		t.Errorf("nil slices and maps must be null, got %v", got)
 	}
+}
+
+func asObject(t *testing.T, typ tftypes.Type) tftypes.Object {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
+	return obj
 }
 
 // schemaType is the Terraform type of a data source schema with these attributes.
