@@ -32,6 +32,7 @@ type field[T any] struct {
 // object is a described object: its fields in name order, which is the order Terraform's encoding wants.
 type object[T any] struct {
 	fields []field[T]
+	faults []string // mistakes made while building the description, reported by the start-up check
 }
 
 // newObject describes an object; the fields may be listed in whatever order reads best.
@@ -77,14 +78,15 @@ func (o *object[T]) write(w *stateWriter, v *T) {
 // takes one of a described object's attributes as an argument (kore_group's id and name). The value written stays
 // the description's.
 func (o *object[T]) replace(name string, attribute schema.Attribute) *object[T] {
-	out := &object[T]{fields: slices.Clone(o.fields)}
+	out := &object[T]{fields: slices.Clone(o.fields), faults: slices.Clone(o.faults)}
 	for i := range out.fields {
 		if out.fields[i].name == name {
 			out.fields[i].attribute = attribute
 			return out
 		}
 	}
-	panic(fmt.Sprintf("replace: the object has no attribute %q", name)) // a typo in a data source's own code
+	out.faults = append(out.faults, fmt.Sprintf("%s: replaced, but the description has no such attribute", name))
+	return out
 }
 
 // describedObject is what the start-up check sees of an object, whatever Go type it is written from.
@@ -99,7 +101,10 @@ func (o *object[T]) problems(prefix string, typ tftypes.Type) []string {
 	if !ok {
 		return []string{fmt.Sprintf("%s: the schema has %s where the description has an object", orRoot(prefix), typ)}
 	}
-	var out []string
+	out := make([]string, 0, len(o.faults))
+	for _, f := range o.faults {
+		out = append(out, prefix+f)
+	}
 	described := map[string]bool{}
 	for _, f := range o.fields {
 		at := prefix + f.name

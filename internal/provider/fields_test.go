@@ -84,6 +84,11 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 		t.Errorf("want a list of objects that the schema types as a string named, got %v", err)
 	}
 
+	replaced := userObject.replace("nickname", schema.StringAttribute{Computed: true})
+	if err := checkObject(replaced, userType); err == nil || !strings.Contains(err.Error(), "nickname: replaced, but the description has no such attribute") {
+		t.Errorf("want a replacement of an attribute the description lacks named, got %v", err)
+	}
+
 	twice := newObject(userObject.fields[0], userObject.fields[0])
 	if err := checkObject(twice, tftypes.Object{AttributeTypes: map[string]tftypes.Type{"activation_status": tftypes.String}}); err == nil ||
 		!strings.Contains(err.Error(), "activation_status: described twice") {
