@@ -8,7 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -39,22 +39,25 @@ const (
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
 )
 
-// defaultMaxRetries is the provider's own default; the others are the client's (kore.Default*).
-const defaultMaxRetries = 5
+// The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
+const (
+	defaultMaxRetries    = 5
+	maxMaxRetries        = 100
+	maxRequestsPerMinute = 100000
+)
 
 var (
 	_ provider.Provider                   = (*koreProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
 )
 
-// koreProvider holds the client made by Configure so that both the framework's data sources and the direct
-// ReadDataSource path of server.go use the same one.
+// koreProvider holds the client made by Configure. Every data source is made with a pointer to its provider and
+// takes the client from it, whether the framework or the direct path of server.go serves the read: one route, where
+// the framework's ProviderData would not reach the data sources that server.go keeps.
 type koreProvider struct {
 	version   string
 	lookupEnv lookupEnvFunc // os.LookupEnv, except in tests
-
-	mu     sync.RWMutex
-	client *kore.Client
+	client    atomic.Pointer[kore.Client]
 }
 
 // providerModel mirrors the provider block.
@@ -121,26 +124,28 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server error (500, " +
 					"502, 503, 504) or a connection error; `Retry-After` is honoured, otherwise the wait grows " +
-					"exponentially with jitter. `0` disables retries. Defaults to `5`; falls back to `KORE_MAX_RETRIES`.",
+					"exponentially with jitter. `0` disables retries. " +
+					fmt.Sprintf("At most %d. Defaults to `%d`; falls back to `KORE_MAX_RETRIES`.", maxMaxRetries, defaultMaxRetries),
 				Optional: true,
 				Validators: []validator.Int64{
-					int64validator.Between(0, 100),
+					int64validator.Between(0, maxMaxRetries),
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
 				MarkdownDescription: "Client-side rate limit shared by every read of this provider: a token bucket " +
 					"refilling at `requests_per_minute`/60 per second with a burst of `requests_per_minute`, mirroring " +
-					"Kore.ai's limit of 60 requests a minute per account. Defaults to `60`; falls back to " +
-					"`KORE_REQUESTS_PER_MINUTE`.",
+					"Kore.ai's limit of 60 requests a minute per account. " +
+					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
+						maxRequestsPerMinute, kore.DefaultRequestsPerMinute),
 				Optional: true,
 				Validators: []validator.Int64{
-					int64validator.Between(1, 100000),
+					int64validator.Between(1, maxRequestsPerMinute),
 				},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of each attempt of a request, as a Go duration (`30s`, `2m`). A data " +
-					"source's `timeouts.read` bounds the whole read, retries included. Defaults to `30s`; falls back to " +
-					"`KORE_REQUEST_TIMEOUT`.",
+					"source's `timeouts.read` bounds the whole read, retries included. " +
+					fmt.Sprintf("Defaults to `%s`; falls back to `KORE_REQUEST_TIMEOUT`.", shortDuration(kore.DefaultRequestTimeout)),
 				Optional: true,
 				Validators: []validator.String{
 					positiveDuration(),
@@ -158,7 +163,8 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"max_concurrency": schema.Int64Attribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
-					"limit). Between 1 and 16. Defaults to `4`; falls back to `KORE_MAX_CONCURRENCY`.",
+					"limit). " + fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_MAX_CONCURRENCY`.",
+					kore.MaxConcurrencyLimit, kore.DefaultMaxConcurrency),
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.Between(1, kore.MaxConcurrencyLimit),
@@ -189,15 +195,20 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"host": m.Host, "client_id": m.ClientID, "client_secret": m.ClientSecret, "jwt": m.JWT,
-		"max_retries": m.MaxRetries, "requests_per_minute": m.RequestsPerMinute, "request_timeout": m.RequestTimeout,
-		"insecure": m.Insecure, "ca_certificate": m.CACertificate, "max_concurrency": m.MaxConcurrency,
+	// A slice, not a map: the errors come out in the same order on every run.
+	for _, setting := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"host", m.Host}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret}, {"jwt", m.JWT},
+		{"max_retries", m.MaxRetries}, {"requests_per_minute", m.RequestsPerMinute},
+		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
+		{"max_concurrency", m.MaxConcurrency},
 	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Kore.ai Provider Setting",
+		if setting.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
 				fmt.Sprintf("The provider cannot read Kore.ai while %q is not known. Set it to a value known at plan "+
-					"time, or set the matching KORE_* environment variable.", name))
+					"time, or set the matching KORE_* environment variable.", setting.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -229,23 +240,16 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"ca_certificate instead.")
 	}
 
-	p.mu.Lock()
-	p.client = client
-	p.mu.Unlock()
-	resp.DataSourceData = client
+	p.client.Store(client)
 }
 
-// configuredClient is what the direct ReadDataSource path uses; nil until Configure succeeded.
-func (p *koreProvider) configuredClient() *kore.Client {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return p.client
-}
+// configuredClient is the client every data source reads with; nil until Configure succeeded.
+func (p *koreProvider) configuredClient() *kore.Client { return p.client.Load() }
 
 func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newGroupsDataSource,
-		newGroupDataSource,
+		func() datasource.DataSource { return newGroupsDataSource(p) },
+		func() datasource.DataSource { return newGroupDataSource(p) },
 	}
 }
 
@@ -338,9 +342,9 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 				"Management > Role Management, or a ready-made token in jwt (KORE_JWT).")
 	}
 
-	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 100, lookupEnv))
+	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, maxMaxRetries, lookupEnv))
 	cfg.RequestsPerMinute = int(intSetting(&diags, m.RequestsPerMinute, "requests_per_minute", envRequestsPerMinute,
-		kore.DefaultRequestsPerMinute, 1, 100000, lookupEnv))
+		kore.DefaultRequestsPerMinute, 1, maxRequestsPerMinute, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
 		kore.DefaultMaxConcurrency, 1, kore.MaxConcurrencyLimit, lookupEnv))
 
