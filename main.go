@@ -4,6 +4,9 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -17,6 +20,18 @@ var version = "dev"
 func main() {
 	debug := flag.Bool("debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
+
+	// go-plugin ignores SIGINT in the provider, and Terraform does not stop the reads of an apply's plan phase:
+	// the provider cancels its reads itself on the first SIGINT or SIGTERM. A second SIGTERM ends it as usual.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	first := make(chan os.Signal, 1)
+	go func() {
+		sig := <-signals
+		signal.Reset(syscall.SIGTERM)
+		first <- sig
+	}()
+	provider.CancelReadsOnSignal(first)
 
 	newServer := provider.NewProtocol6Server(version)
 	server, err := newServer()

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -83,7 +82,7 @@ func (d *groupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"`kore_group` block of the plan.",
 		Attributes: attributes,
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
+			"timeouts": readTimeoutsBlock(ctx, timeouts.Opts{
 				ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a " +
 					"Go duration. Defaults to `10m`.",
 			}),
@@ -177,7 +176,7 @@ func findGroup(groups []kore.Group, id, name types.String) (*kore.Group, diag.Di
 		}
 		diags.AddAttributeError(path.Root("name"), "Kore.ai Group Name Is Not Unique",
 			fmt.Sprintf("%d groups are named %q (IDs %s). Look the group up by id instead.",
-				len(matches), name.ValueString(), strings.Join(ids, ", ")))
+				len(matches), name.ValueString(), quoteList(ids)))
 	}
 	return nil, diags
 }

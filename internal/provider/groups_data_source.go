@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -67,6 +68,7 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 					"has is an error, unless `ignore_missing` is true. Combined with `name_regex`, a group must pass both.",
 				ElementType: types.StringType,
 				Optional:    true,
+				Validators:  []validator.Set{setvalidator.NoNullValues()},
 			},
 			"ignore_missing": schema.BoolAttribute{
 				MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
@@ -122,7 +124,7 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
+			"timeouts": readTimeoutsBlock(ctx, timeouts.Opts{
 				ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a " +
 					"Go duration. Defaults to `10m`.",
 			}),

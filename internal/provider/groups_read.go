@@ -26,6 +26,7 @@ type directStateReader interface {
 // the framework's value tree.
 func readThroughFramework(ctx context.Context, r directStateReader, client *kore.Client, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
 	encoded, diags := r.readState(ctx, client, config)
+	diags = redactDiagnostics(diags, client)
 	if diags.HasError() {
 		return diags
 	}
@@ -67,17 +68,19 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	if diags.HasError() {
 		return nil, diags
 	}
+	ctx, stop := interrupts.withInterrupt(ctx)
+	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	list, err := client.ListGroups(ctx, pageSize)
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout)
-		diags.AddError(summary, redactSecrets(detail))
+		diags.AddError(summary, client.Redact(detail))
 		return nil, diags
 	}
 	for _, w := range list.Warnings {
-		diags.AddWarning("Kore.ai Groups May Be Inexact", w)
+		diags.AddWarning("Kore.ai Groups May Be Inexact", client.Redact(w))
 	}
 	return list, diags
 }

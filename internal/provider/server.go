@@ -88,8 +88,9 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		resp.Diagnostics = toProtocolDiagnostics(errorDiagnostics("Cannot Decode the Data Source Configuration", err.Error()))
 		return resp, nil
 	}
-	state, diags := ds.reader.readState(ctx, s.provider.configuredClient(), tfsdk.Config{Raw: config, Schema: ds.schema})
-	resp.Diagnostics = toProtocolDiagnostics(diags)
+	client := s.provider.configuredClient()
+	state, diags := ds.reader.readState(ctx, client, tfsdk.Config{Raw: config, Schema: ds.schema})
+	resp.Diagnostics = toProtocolDiagnostics(redactDiagnostics(diags, client))
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
