@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -36,7 +35,7 @@ type groupConfig struct {
 	ID            types.String   `tfsdk:"id"`
 	Name          types.String   `tfsdk:"name"`
 	IncludeUsers  types.Bool     `tfsdk:"include_users"`
-	PageSize      types.Int64    `tfsdk:"page_size"`
+	PageSize      types.Number   `tfsdk:"page_size"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 	Description   types.String   `tfsdk:"description"`
 	ChildGroupIDs types.List     `tfsdk:"child_group_ids"`
@@ -69,12 +68,12 @@ func (d *groupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		Optional:            true,
 		Computed:            true,
 	}
-	attributes["page_size"] = schema.Int64Attribute{
+	attributes["page_size"] = schema.NumberAttribute{
 		MarkdownDescription: "Groups asked for per page while looking the group up, between 1 and 50. Defaults to " +
 			"`50`. Blocks with the same `page_size` share one read of the pages.",
 		Optional:   true,
 		Computed:   true,
-		Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
+		Validators: []validator.Number{wholeNumberBetween(1, kore.MaxPageSize)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Kore.ai group, with its members, by name or by ID, from the Get Groups API " +

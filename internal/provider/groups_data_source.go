@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -41,7 +40,7 @@ type groupsConfig struct {
 	IgnoreMissing     types.Bool     `tfsdk:"ignore_missing"`
 	NameRegex         types.String   `tfsdk:"name_regex"`
 	IncludeUsers      types.Bool     `tfsdk:"include_users"`
-	PageSize          types.Int64    `tfsdk:"page_size"`
+	PageSize          types.Number   `tfsdk:"page_size"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 	Total             types.Int64    `tfsdk:"total"`
 	Groups            types.List     `tfsdk:"groups"`
@@ -89,12 +88,12 @@ func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				Optional: true,
 				Computed: true,
 			},
-			"page_size": schema.Int64Attribute{
+			"page_size": schema.NumberAttribute{
 				MarkdownDescription: "Groups asked for per page (the API's `limit`), between 1 and 50. Defaults to " +
 					"`50`, which needs the fewest requests.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
+				Validators: []validator.Number{wholeNumberBetween(1, kore.MaxPageSize)},
 			},
 			"total": schema.Int64Attribute{
 				MarkdownDescription: "Number of groups in the account as the API reports it (`total`), before filtering.",
@@ -250,11 +249,15 @@ func quoteList(items []string) string {
 	return strings.Join(quoted, ", ")
 }
 
-func pageSizeOrDefault(v types.Int64) int {
+func pageSizeOrDefault(v types.Number) int {
 	if v.IsNull() || v.IsUnknown() {
 		return defaultPageSize
 	}
-	return int(v.ValueInt64())
+	n, ok := wholeNumber(v.ValueBigFloat(), 1, kore.MaxPageSize)
+	if !ok { // refused by the attribute's validator before any read
+		return defaultPageSize
+	}
+	return int(n)
 }
 
 func boolPointer(v types.Bool) *bool {

@@ -99,7 +99,7 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 		{name: "a 429", err: rateLimited, wantSummary: "Kore.ai Rate Limit Reached",
 			wantOnce: []string{"60 requests a minute", "requests_per_minute", "after 6 attempts"}},
 		{name: "a 403 with Kore.ai's rate-limit text is a rate limit",
-			err: &kore.APIError{StatusCode: 403, Page: 0, Message: "Rate limit for this API has been reached"},
+			err:         &kore.APIError{StatusCode: 403, Page: 0, Message: "Rate limit for this API has been reached"},
 			wantSummary: "Kore.ai Rate Limit Reached", wantOnce: []string{"60 requests a minute"}},
 		{name: "a 401", err: &kore.APIError{StatusCode: 401, Page: 0, Message: "Invalid JWT token"},
 			wantSummary: "Kore.ai Refused the Token", wantOnce: []string{"Profile Management > Role Management"}},
@@ -265,6 +265,10 @@ func TestAccProvider_userMistakesAreNamed(t *testing.T) {
   timeouts { read = "-1s" }
 }`,
 			want: regexp.MustCompile(`Invalid Read Timeout[\s\S]*"-1s"`),
+		},
+		"a page size that is not whole": {
+			config: providerConfig(s) + `data "kore_groups" "x" { page_size = 2.5 }`,
+			want:   regexp.MustCompile(`Invalid page_size[\s\S]*page_size = 2.5 is not a whole number from 1 to 50`),
 		},
 		"a count of retries that is not whole": {
 			config: `provider "kore" {
