@@ -26,7 +26,10 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 	happened := err.Error()
 	switch {
 	case errors.Is(context.Cause(ctx), ErrInterrupted):
-		return "Kore.ai Read Cancelled", fmt.Sprintf("read cancelled: %v. %s.", context.Cause(ctx), happened)
+		if happened == context.Canceled.Error() { // no page or attempt to tell of
+			return "Kore.ai Read Cancelled", fmt.Sprintf("read cancelled: %v.", context.Cause(ctx))
+		}
+		return "Kore.ai Read Cancelled", fmt.Sprintf("read cancelled: %v: %s.", context.Cause(ctx), happened)
 	case errors.As(err, &pastDeadline):
 		return "Kore.ai Read Would Outlast Its Time Limit", fmt.Sprintf("%s. The whole read must finish within "+
 			"timeouts.read (%s): raise it above the wait, or run again later.", happened, timeout)
