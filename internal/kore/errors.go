@@ -105,16 +105,19 @@ func (e *DecodeError) Error() string {
 	switch {
 	case e.Body == "":
 		b.WriteString(": the body is empty")
-	case strings.HasPrefix(e.Body, "{") || strings.HasPrefix(e.Body, "["):
-		// JSON of the wrong shape: its text is the account's data (names, emails), which an error must not spread;
-		// the decoder's complaint above names the field.
-	default:
-		fmt.Fprintf(&b, ": %q", e.Body) // not JSON: a proxy's or login page's text, which tells where the host points
+	case !looksLikeJSON(e.Body): // a proxy's or login page's text, which tells where the host points
+		fmt.Fprintf(&b, ": %q", e.Body)
 	}
 	return b.String()
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// looksLikeJSON tells a JSON body, whose text is the account's data (names, emails) that an error must not spread,
+// from a proxy's or a login page's text, which is worth quoting. The decoder's complaint names the field at fault.
+func looksLikeJSON(body string) bool {
+	return strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")
+}
 
 // RequestError reports a request that got no usable answer: the connection failed, every attempt timed out, or
 // the context ended. errors.Is(err, context.Canceled) and friends see through it.
