@@ -4,9 +4,6 @@ package main
 import (
 	"flag"
 	"log"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -22,16 +19,8 @@ func main() {
 	flag.Parse()
 
 	// go-plugin ignores SIGINT in the provider, and Terraform does not stop the reads of an apply's plan phase:
-	// the provider cancels its reads itself on the first SIGINT or SIGTERM. A second SIGTERM ends it as usual.
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	first := make(chan os.Signal, 1)
-	go func() {
-		sig := <-signals
-		signal.Reset(syscall.SIGTERM)
-		first <- sig
-	}()
-	provider.CancelReadsOnSignal(first)
+	// the provider cancels its reads itself on the first SIGINT or SIGTERM.
+	provider.CancelReadsOnSignals()
 
 	newServer := provider.NewProtocol6Server(version)
 	server, err := newServer()

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 // Terraform stops a provider's reads with StopProvider or by cancelling the call, but not during the plan phase of
@@ -28,21 +30,25 @@ func newInterruptSource() *interruptSource {
 	return &interruptSource{ctx: ctx, cancel: cancel}
 }
 
-// CancelReadsOnSignal cancels every read in flight, and every later one, when the first signal arrives on signals
-// (the channel given to signal.Notify for os.Interrupt and SIGTERM). It returns at once; the watch ends when
-// signals is closed.
-func CancelReadsOnSignal(signals <-chan os.Signal) {
-	interrupts.watch(signals)
+// CancelReadsOnSignals makes the first SIGINT or SIGTERM of the process cancel every read in flight, and every
+// later one. It returns at once. After that first signal the provider stops listening, so that a second SIGTERM
+// ends the process as usual (go-plugin keeps ignoring SIGINT, as Terraform expects of a plugin).
+func CancelReadsOnSignals() {
+	interrupts.listen()
 }
 
-func (s *interruptSource) watch(signals <-chan os.Signal) {
+func (s *interruptSource) listen() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		sig, ok := <-signals
-		if !ok {
-			return
-		}
-		s.cancel(fmt.Errorf("%w (%v)", ErrInterrupted, sig))
+		sig := <-signals
+		signal.Stop(signals)
+		s.interrupt(sig)
 	}()
+}
+
+func (s *interruptSource) interrupt(sig os.Signal) {
+	s.cancel(fmt.Errorf("%w (%v)", ErrInterrupted, sig))
 }
 
 // withInterrupt returns ctx, cancelled also when the process is interrupted; call stop when the read ends.
