@@ -16,6 +16,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +83,8 @@ type hooks struct {
 	backoffMin   time.Duration
 	backoffMax   time.Duration
 	flightJoined func() // called when a ListGroups caller has joined (or started) a page walk
+	// dial replaces the network dialer, so that tests can fail a name lookup without resolving any name.
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
@@ -105,7 +108,7 @@ type Client struct {
 	backoffMax     time.Duration
 	wait           func(requested time.Duration) time.Duration
 	logger         Logger // nil when the user gave none
-	redactor       *redactor
+	redactor       *Redactor
 
 	memoMu       sync.Mutex
 	memo         map[int]*GroupList // by page size; only successful walks
@@ -189,7 +192,7 @@ func New(cfg Config) (*Client, error) {
 		backoffMax:     backoffMax,
 		wait:           wait,
 		logger:         cfg.Logger,
-		redactor:       newRedactor(cfg.ClientSecret, cfg.JWT),
+		redactor:       NewRedactor(cfg.ClientSecret, cfg.JWT),
 		memo:           make(map[int]*GroupList),
 		flightJoined:   test.flightJoined,
 	}
@@ -198,13 +201,18 @@ func New(cfg Config) (*Client, error) {
 	pooled := cleanhttp.DefaultPooledTransport()
 	pooled.TLSClientConfig = tlsConfig
 	pooled.MaxIdleConnsPerHost = max(pooled.MaxIdleConnsPerHost, maxConcurrency)
+	if test.dial != nil {
+		pooled.DialContext = test.dial
+	}
 	c.httpClient = &http.Client{
 		Transport: &attemptTransport{
-			base:    pooled,
-			limiter: c.limiter,
-			tokens:  tokens,
-			timeout: timeout,
-			logger:  c.logger,
+			base:         pooled,
+			limiter:      c.limiter,
+			tokens:       tokens,
+			timeout:      timeout,
+			logger:       c.logger,
+			largeAnswers: semaphore.NewWeighted(1),
+			redactor:     c.redactor,
 		},
 		// The auth header is set below the redirect logic, so a redirect would carry the token to wherever the
 		// server points; redirects are therefore reported, never followed.
@@ -212,6 +220,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// Redact masks the client's secrets and any token in text, and escapes control characters: the one redaction of
+// everything the client or its user shows (see Redactor).
+func (c *Client) Redact(text string) string { return c.redactor.Redact(text) }
 
 // BaseURL returns a copy of the parsed host URL the client sends requests to.
 func (c *Client) BaseURL() *url.URL {

@@ -8,10 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
+	"time"
 )
 
 // rateLimitMessage is the start of the message Kore.ai sends when an account is over its rate limit.
@@ -53,16 +52,8 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
-	switch {
-	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
-		b.WriteString("; check the client ID and client secret (or the JWT), and that the app was created in the " +
-			"Admin Console with the API scope Profile Management > Role Management (apps that enforce JWE or " +
-			"payload encryption are not supported)")
-	case e.isRateLimited():
-		b.WriteString("; Kore.ai allows 60 requests a minute and 1,800 an hour per account: lower the requests " +
-			"per minute, or try again later")
-	case e.StatusCode >= 300 && e.StatusCode < 400 && e.Location != "":
-		fmt.Fprintf(&b, "; the server points to %q: set the host to the address that serves the API", e.Location)
+	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Location != "" {
+		fmt.Fprintf(&b, "; the server points to %q", e.Location)
 	}
 	return b.String()
 }
@@ -72,10 +63,11 @@ func (e *APIError) isRateLimited() bool {
 		containsRateLimitMessage(e.Message) || containsRateLimitMessage(e.Body)
 }
 
-// IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope.
+// IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope. A
+// 403 that carries Kore.ai's rate-limit message is a rate limit, not a refusal.
 func IsUnauthorized(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) &&
+	return errors.As(err, &apiErr) && !apiErr.isRateLimited() &&
 		(apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden)
 }
 
@@ -110,16 +102,22 @@ func (e *DecodeError) Error() string {
 		fmt.Fprintf(&b, " for groups page %d", e.Page)
 	}
 	fmt.Fprintf(&b, " with a body that is not a groups page (%v)", e.Err)
-	if e.Body != "" {
-		fmt.Fprintf(&b, ": %q", e.Body)
-	} else {
+	switch {
+	case e.Body == "":
 		b.WriteString(": the body is empty")
+	case !looksLikeJSON(e.Body): // a proxy's or login page's text, which tells where the host points
+		fmt.Fprintf(&b, ": %q", e.Body)
 	}
-	b.WriteString("; check that the host points at the Kore.ai platform, not at a proxy or login page")
 	return b.String()
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// looksLikeJSON tells a JSON body, whose text is the account's data (names, emails) that an error must not spread,
+// from a proxy's or a login page's text, which is worth quoting. The decoder's complaint names the field at fault.
+func looksLikeJSON(body string) bool {
+	return strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")
+}
 
 // RequestError reports a request that got no usable answer: the connection failed, every attempt timed out, or
 // the context ended. errors.Is(err, context.Canceled) and friends see through it.
@@ -144,20 +142,20 @@ func (e *RequestError) Error() string {
 	default:
 		b.WriteString(" failed")
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Attempts == 1:
+		b.WriteString(" after 1 attempt")
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	b.WriteString(": " + e.Err.Error())
-	if isCertificateError(e.Err) {
-		b.WriteString("; if the server uses a private certificate authority, give its certificate as the CA " +
-			"certificate (skipping verification with insecure is not recommended)")
-	}
 	return b.String()
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-func isCertificateError(err error) bool {
+// IsCertificateError reports whether err comes from a TLS certificate the client could not verify.
+func IsCertificateError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var invalid x509.CertificateInvalidError
 	var hostname x509.HostnameError
@@ -221,61 +219,61 @@ const maxShownChars = 200
 // maxCleanedBytes bounds how much of a body is examined to build that text.
 const maxCleanedBytes = 64 << 10
 
-// jwtLike matches anything that looks like a JWT, or the start of one: its header always encodes to "eyJ".
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*)*`)
-
-// redactor removes secrets from server text before it reaches an error message: servers and proxies sometimes
-// echo the request, and with it the auth header.
-type redactor struct {
-	secrets []string
+// AnswerTooLargeError reports an answer larger than the client reads (MaxAnswerBytes). It is not retried: the same
+// request would bring the same answer.
+type AnswerTooLargeError struct {
+	Limit int64
+	// ContentLength is the size the server announced, or -1 when it announced none and the body ran past Limit.
+	ContentLength int64
 }
 
-func newRedactor(secrets ...string) *redactor {
-	r := &redactor{}
-	for _, s := range secrets {
-		if s != "" {
-			r.secrets = append(r.secrets, s)
-		}
+func (e *AnswerTooLargeError) Error() string {
+	if e.ContentLength >= 0 {
+		return fmt.Sprintf("the answer announces %d bytes (Content-Length), more than the %d MiB the client reads",
+			e.ContentLength, e.Limit>>20)
 	}
-	return r
+	return fmt.Sprintf("the answer runs past the %d MiB the client reads", e.Limit>>20)
 }
 
-const redacted = "[redacted]"
+// ProtocolError reports an answer that is not valid HTTP: a malformed status line, header or chunk. It is not
+// retried: whatever sits at the host does not speak HTTP as Kore.ai does.
+type ProtocolError struct{ Err error }
 
-// clean turns server bytes into a short printable text: valid UTF-8, secrets and tokens redacted, control
-// characters dropped, whitespace collapsed, at most limit characters.
-func (r *redactor) clean(data []byte, limit int) string {
-	if len(data) > maxCleanedBytes {
-		data = data[:maxCleanedBytes]
-	}
-	text := strings.ToValidUTF8(string(data), "")
-	for _, secret := range r.secrets {
-		text = strings.ReplaceAll(text, secret, redacted)
-	}
-	text = jwtLike.ReplaceAllLiteralString(text, redacted)
-
-	// Collect one character beyond the limit, to know whether the text was cut.
-	out := make([]rune, 0, limit+2)
-	pendingSpace := false
-	for _, ch := range text {
-		if len(out) > limit {
-			break
-		}
-		switch {
-		case unicode.IsSpace(ch):
-			pendingSpace = len(out) > 0
-			continue
-		case !unicode.IsPrint(ch): // control and format characters
-			continue
-		}
-		if pendingSpace {
-			out = append(out, ' ')
-			pendingSpace = false
-		}
-		out = append(out, ch)
-	}
-	if len(out) > limit {
-		out = append([]rune(strings.TrimRight(string(out[:limit-1]), " ")), '…')
-	}
-	return string(out)
+func (e *ProtocolError) Error() string {
+	return "the server's answer is not valid HTTP: " + e.Err.Error()
 }
+
+func (e *ProtocolError) Unwrap() error { return e.Err }
+
+// HostNotFoundError reports a host name that does not resolve. It is not retried: DNS said the name does not exist.
+type HostNotFoundError struct {
+	Host string
+	Err  error
+}
+
+func (e *HostNotFoundError) Error() string {
+	return fmt.Sprintf("the host name %q does not resolve: %v", e.Host, e.Err)
+}
+
+func (e *HostNotFoundError) Unwrap() error { return e.Err }
+
+// WaitPastDeadlineError reports a request that was not retried because the wait before the next attempt (the
+// server's Retry-After, or the client's backoff) would end after the caller's deadline. Err is the last answer or
+// failure; errors.As reaches it (and IsRateLimited sees a 429 through it).
+type WaitPastDeadlineError struct {
+	Wait       time.Duration // the wait that was needed
+	Left       time.Duration // the time that was left before the deadline
+	RetryAfter bool          // the wait came from the server's Retry-After
+	Err        error
+}
+
+func (e *WaitPastDeadlineError) Error() string {
+	source := "the backoff before the next attempt"
+	if e.RetryAfter {
+		source = "the server's Retry-After"
+	}
+	return fmt.Sprintf("%v; not retried: %s asks for a wait of %s, longer than the %s left before the deadline",
+		e.Err, source, e.Wait.Round(time.Second), e.Left.Round(time.Millisecond))
+}
+
+func (e *WaitPastDeadlineError) Unwrap() error { return e.Err }

@@ -1,6 +1,8 @@
 package kore
 
 import (
+	"context"
+	"net"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -67,5 +69,12 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 
 // CleanServerText is the cleaning applied to server text quoted in errors, with the given secrets redacted.
 func CleanServerText(data []byte, limit int, secrets ...string) string {
-	return newRedactor(secrets...).clean(data, limit)
+	return NewRedactor(secrets...).clean(data, limit)
+}
+
+// WithDialer replaces the network dialer, so that a test can make a name lookup fail without resolving a name.
+func WithDialer(cfg Config, dial func(ctx context.Context, network, addr string) (net.Conn, error)) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.dial = dial
+	return cfg
 }

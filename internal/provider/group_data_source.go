@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -35,7 +34,7 @@ type groupConfig struct {
 	ID            types.String   `tfsdk:"id"`
 	Name          types.String   `tfsdk:"name"`
 	IncludeUsers  types.Bool     `tfsdk:"include_users"`
-	PageSize      types.Int64    `tfsdk:"page_size"`
+	PageSize      types.Number   `tfsdk:"page_size"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 	Description   types.String   `tfsdk:"description"`
 	ChildGroupIDs types.List     `tfsdk:"child_group_ids"`
@@ -58,7 +57,7 @@ var groupStateObject = newObject(append(within(groupObject, func(s *groupState) 
 		Optional:            true,
 		Computed:            true,
 	}, func(w *stateWriter, s *groupState) { w.boolean(s.row.includeUsers) }),
-	argumentField("page_size", schema.Int64Attribute{
+	argumentField("page_size", schema.NumberAttribute{
 		MarkdownDescription: pageSizeDescription("Groups asked for per page while looking the group up") +
 			" Blocks with the same `page_size` share one read of the pages.",
 		Optional:   true,
@@ -106,7 +105,7 @@ func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 }
 
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d, req, resp)
+	readThroughFramework(ctx, d.provider, d, req, resp)
 }
 
 func (d *groupDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
@@ -177,7 +176,7 @@ func findGroup(groups []kore.Group, id, name types.String) (*kore.Group, diag.Di
 		}
 		diags.AddAttributeError(path.Root("name"), "Kore.ai Group Name Is Not Unique",
 			fmt.Sprintf("%d groups are named %q (IDs %s). Look the group up by id instead.",
-				len(matches), name.ValueString(), strings.Join(ids, ", ")))
+				len(matches), name.ValueString(), quoteList(ids)))
 	}
 	return nil, diags
 }

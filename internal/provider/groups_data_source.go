@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -38,7 +39,7 @@ type groupsConfig struct {
 	IgnoreMissing     types.Bool     `tfsdk:"ignore_missing"`
 	NameRegex         types.String   `tfsdk:"name_regex"`
 	IncludeUsers      types.Bool     `tfsdk:"include_users"`
-	PageSize          types.Int64    `tfsdk:"page_size"`
+	PageSize          types.Number   `tfsdk:"page_size"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 	Total             types.Int64    `tfsdk:"total"`
 	Groups            types.List     `tfsdk:"groups"`
@@ -66,6 +67,7 @@ var groupsObject = newObject(
 			"has is an error, unless `ignore_missing` is true. Combined with `name_regex`, a group must pass both.",
 		ElementType: types.StringType,
 		Optional:    true,
+		Validators:  []validator.Set{setvalidator.NoNullValues()},
 	}, func(w *stateWriter, s *groupsState) { w.stringList(s.names) }),
 	argumentField("ignore_missing", schema.BoolAttribute{
 		MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
@@ -86,7 +88,7 @@ var groupsObject = newObject(
 		Optional: true,
 		Computed: true,
 	}, func(w *stateWriter, s *groupsState) { w.boolean(s.includeUsers) }),
-	argumentField("page_size", schema.Int64Attribute{
+	argumentField("page_size", schema.NumberAttribute{
 		MarkdownDescription: pageSizeDescription("Groups asked for per page (the API's `limit`)"),
 		Optional:            true,
 		Computed:            true,
@@ -123,7 +125,7 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 func (d *groupsDataSource) stateDescription() describedObject { return groupsObject }
 
 func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d, req, resp)
+	readThroughFramework(ctx, d.provider, d, req, resp)
 }
 
 func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {

@@ -221,11 +221,11 @@ func TestAccGroupsDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testi
 		},
 		"a page size of zero": {
 			config: `page_size = 0`,
-			want:   phrase("page_size value must be between 1 and 50"),
+			want:   phrase("page_size = 0 is not a whole number from 1 to 50"),
 		},
 		"a page size above the API's maximum": {
 			config: `page_size = 51`,
-			want:   phrase("page_size value must be between 1 and 50"),
+			want:   phrase("page_size = 51 is not a whole number from 1 to 50"),
 		},
 		"ignore_missing without names": {
 			config: `ignore_missing = true`,

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -33,24 +32,26 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	if diags.HasError() {
 		return nil, diags
 	}
+	ctx, stop := interrupts.withInterrupt(ctx)
+	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	list, err := client.ListGroups(ctx, pageSize)
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout)
-		diags.AddError(summary, redactSecrets(detail))
+		diags.AddError(summary, client.Redact(detail))
 		return nil, diags
 	}
 	for _, w := range list.Warnings {
-		diags.AddWarning("Kore.ai Groups May Be Inexact", w)
+		diags.AddWarning("Kore.ai Groups May Be Inexact", client.Redact(w))
 	}
 	return list, diags
 }
 
 // readTimeoutsBlock is the timeouts block of every data source that reads Kore.ai.
 func readTimeoutsBlock() schema.Block {
-	return timeouts.BlockWithOpts(context.Background(), timeouts.Opts{
+	return positiveReadTimeoutsBlock(context.Background(), timeouts.Opts{
 		ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a Go " +
 			"duration. Defaults to `" + shortDuration(defaultReadTimeout) + "`.",
 	})
@@ -70,15 +71,19 @@ func timeoutsRead(t timeouts.Value) (bool, *string) {
 }
 
 // pageSizeValidators bound page_size by what the API accepts.
-func pageSizeValidators() []validator.Int64 {
-	return []validator.Int64{int64validator.Between(1, kore.MaxPageSize)}
+func pageSizeValidators() []validator.Number {
+	return []validator.Number{wholeNumberBetween(1, kore.MaxPageSize)}
 }
 
-func pageSizeOrDefault(v types.Int64) int {
+func pageSizeOrDefault(v types.Number) int {
 	if v.IsNull() || v.IsUnknown() {
 		return defaultPageSize
 	}
-	return int(v.ValueInt64())
+	n, ok := wholeNumber(v.ValueBigFloat(), 1, kore.MaxPageSize)
+	if !ok { // refused by the attribute's validator before any read
+		return defaultPageSize
+	}
+	return int(n)
 }
 
 // shortDuration writes a duration as a user would type it: "10m", not "10m0s".

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -66,12 +65,12 @@ type providerModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
 	JWT               types.String `tfsdk:"jwt"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	MaxRetries        types.Number `tfsdk:"max_retries"`
+	RequestsPerMinute types.Number `tfsdk:"requests_per_minute"`
 	RequestTimeout    types.String `tfsdk:"request_timeout"`
 	Insecure          types.Bool   `tfsdk:"insecure"`
 	CACertificate     types.String `tfsdk:"ca_certificate"`
-	MaxConcurrency    types.Int64  `tfsdk:"max_concurrency"`
+	MaxConcurrency    types.Number `tfsdk:"max_concurrency"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -107,9 +106,11 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"to `KORE_CLIENT_SECRET`.",
 				Optional:  true,
 				Sensitive: true,
+				// No ConflictsWith here: Terraform shows the configuration line of the attribute an error is
+				// attached to, and this one holds the secret. The conflict with jwt is reported on client_id, or
+				// on no attribute when client_id is not set.
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("jwt")),
 				},
 			},
 			"jwt": schema.StringAttribute{
@@ -121,25 +122,25 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					stringvalidator.LengthAtLeast(1),
 				},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server error (500, " +
 					"502, 503, 504) or a connection error; `Retry-After` is honoured, otherwise the wait grows " +
 					"exponentially with jitter. `0` disables retries. " +
 					fmt.Sprintf("At most %d. Defaults to `%d`; falls back to `KORE_MAX_RETRIES`.", maxMaxRetries, defaultMaxRetries),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(0, maxMaxRetries),
+				Validators: []validator.Number{
+					wholeNumberBetween(0, maxMaxRetries),
 				},
 			},
-			"requests_per_minute": schema.Int64Attribute{
+			"requests_per_minute": schema.NumberAttribute{
 				MarkdownDescription: "Client-side rate limit shared by every read of this provider: a token bucket " +
 					"refilling at `requests_per_minute`/60 per second with a burst of `requests_per_minute`, mirroring " +
 					"Kore.ai's limit of 60 requests a minute per account. " +
 					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
 						maxRequestsPerMinute, kore.DefaultRequestsPerMinute),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(1, maxRequestsPerMinute),
+				Validators: []validator.Number{
+					wholeNumberBetween(1, maxRequestsPerMinute),
 				},
 			},
 			"request_timeout": schema.StringAttribute{
@@ -161,13 +162,13 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"on-premises Kore.ai behind a private CA. Falls back to `KORE_CA_CERTIFICATE`.",
 				Optional: true,
 			},
-			"max_concurrency": schema.Int64Attribute{
+			"max_concurrency": schema.NumberAttribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
 					"limit). " + fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_MAX_CONCURRENCY`.",
 					kore.MaxConcurrencyLimit, kore.DefaultMaxConcurrency),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(1, kore.MaxConcurrencyLimit),
+				Validators: []validator.Number{
+					wholeNumberBetween(1, kore.MaxConcurrencyLimit),
 				},
 			},
 		},
@@ -187,7 +188,15 @@ func (p *koreProvider) ValidateConfig(ctx context.Context, req provider.Validate
 			resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid Kore.ai Host", err.Error())
 		}
 	}
+	// With client_id set, its ConflictsWith validator reports the conflict; without it, the error names no
+	// attribute, so that neither secret's line is shown.
+	if !m.JWT.IsNull() && !m.ClientSecret.IsNull() && m.ClientID.IsNull() {
+		resp.Diagnostics.AddError("Contradictory Kore.ai Credentials", conflictingCredentials)
+	}
 }
+
+const conflictingCredentials = "The provider block sets both jwt and client_secret. Use either jwt alone, or " +
+	"client_id with client_secret, and remove the other."
 
 func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
@@ -221,11 +230,12 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	cfg.Logger = newClientLogger(cfg.ClientSecret, cfg.JWT)
+	redactor := kore.NewRedactor(cfg.ClientSecret, cfg.JWT)
+	cfg.Logger = newClientLogger(redactor)
 
 	client, err := kore.New(cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactSecrets(err.Error(), cfg.ClientSecret, cfg.JWT))
+		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactor.Redact(err.Error()))
 		return
 	}
 	if base := client.BaseURL(); base.Scheme == "http" && !isLoopback(base.Hostname()) {
@@ -292,17 +302,23 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		return source{}
 	}
 
+	// Credentials read with file() or from a CI secret store often end in a line break, which no Kore.ai
+	// credential contains: each is trimmed.
+	trimmed := func(s source) source {
+		s.value = strings.TrimSpace(s.value)
+		return s
+	}
 	host := str(m.Host, "host", envHost)
-	clientID := str(m.ClientID, "client_id", envClientID)
-	clientSecret := str(m.ClientSecret, "client_secret", envClientSecret)
-	token := str(m.JWT, "jwt", envJWT)
+	clientID := trimmed(str(m.ClientID, "client_id", envClientID))
+	clientSecret := trimmed(str(m.ClientSecret, "client_secret", envClientSecret))
+	token := trimmed(str(m.JWT, "jwt", envJWT))
 	caCert := str(m.CACertificate, "ca_certificate", envCACertificate)
 
 	cfg := kore.Config{
 		Host:          host.value,
 		ClientID:      clientID.value,
 		ClientSecret:  clientSecret.value,
-		JWT:           strings.TrimSpace(token.value),
+		JWT:           token.value,
 		CACertificate: caCert.value,
 	}
 
@@ -321,7 +337,12 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		if other.value == "" {
 			other = clientSecret
 		}
-		diags.AddAttributeError(path.Root("jwt"), "Contradictory Kore.ai Credentials",
+		// Attached to client_id (or to nothing), never to a secret: Terraform would show that secret's line.
+		add := func(summary, detail string) { diags.AddError(summary, detail) }
+		if clientID.value != "" {
+			add = func(summary, detail string) { diags.AddAttributeError(path.Root("client_id"), summary, detail) }
+		}
+		add("Contradictory Kore.ai Credentials",
 			fmt.Sprintf("A ready-made token was given (%s) and so were app credentials (%s). Use either jwt alone, "+
 				"or client_id with client_secret; unset the other (check the KORE_JWT, KORE_CLIENT_ID and "+
 				"KORE_CLIENT_SECRET environment variables).", token.from, other.from))
@@ -342,7 +363,8 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 				"Management > Role Management, or a ready-made token in jwt (KORE_JWT).")
 	}
 
-	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, maxMaxRetries, lookupEnv))
+	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0,
+		maxMaxRetries, lookupEnv))
 	cfg.RequestsPerMinute = int(intSetting(&diags, m.RequestsPerMinute, "requests_per_minute", envRequestsPerMinute,
 		kore.DefaultRequestsPerMinute, 1, maxRequestsPerMinute, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
@@ -378,9 +400,15 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 
 // intSetting returns the attribute's value, else the environment variable's, else the default, checking the
 // environment's value against the same bounds the attribute's validator enforces.
-func intSetting(diags *diag.Diagnostics, v types.Int64, attr, env string, def, lo, hi int64, lookupEnv lookupEnvFunc) int64 {
+func intSetting(diags *diag.Diagnostics, v types.Number, attr, env string, def, lo, hi int64, lookupEnv lookupEnvFunc) int64 {
 	if !v.IsNull() {
-		return v.ValueInt64()
+		n, ok := wholeNumber(v.ValueBigFloat(), lo, hi)
+		if !ok {
+			diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
+				fmt.Sprintf("%s = %s is not a whole number from %d to %d.", attr, v.ValueBigFloat().Text('g', -1), lo, hi))
+			return def
+		}
+		return n
 	}
 	s, ok := lookupEnv(env)
 	if !ok || strings.TrimSpace(s) == "" {

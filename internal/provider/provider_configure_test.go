@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,8 +29,8 @@ func envOf(vars map[string]string) lookupEnvFunc {
 func nullModel() providerModel {
 	return providerModel{
 		Host: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(), JWT: types.StringNull(),
-		MaxRetries: types.Int64Null(), RequestsPerMinute: types.Int64Null(), RequestTimeout: types.StringNull(),
-		Insecure: types.BoolNull(), CACertificate: types.StringNull(), MaxConcurrency: types.Int64Null(),
+		MaxRetries: types.NumberNull(), RequestsPerMinute: types.NumberNull(), RequestTimeout: types.StringNull(),
+		Insecure: types.BoolNull(), CACertificate: types.StringNull(), MaxConcurrency: types.NumberNull(),
 	}
 }
 
@@ -60,7 +61,7 @@ func TestResolveClientConfig(t *testing.T) {
 			model: func(m *providerModel) {
 				m.Host = types.StringValue("platform.kore.ai")
 				m.ClientID = types.StringValue("id-hcl")
-				m.MaxRetries = types.Int64Value(0)
+				m.MaxRetries = types.NumberValue(big.NewFloat(0))
 			},
 			env: map[string]string{envHost: "jp-platform.kore.ai", envClientID: "id-env", envClientSecret: "secret-env",
 				envMaxRetries: "9"},

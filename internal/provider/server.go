@@ -55,7 +55,7 @@ func newProtocol6Server(version string, lookupEnv lookupEnvFunc) func() (tfproto
 		if err != nil {
 			return nil, err
 		}
-		return &server{ProviderServer: framework, direct: direct}, nil
+		return &server{ProviderServer: framework, direct: direct, provider: p}, nil
 	}
 }
 
@@ -93,6 +93,8 @@ type directDataSource struct {
 type server struct {
 	tfprotov6.ProviderServer
 	direct map[string]directDataSource
+	// provider gives the redactor of the configured client, the last guard on diagnostics.
+	provider *koreProvider
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
@@ -112,6 +114,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		return resp, nil
 	}
 	state, diags := ds.encoder.encodeState(ctx, tfsdk.Config{Raw: config, Schema: ds.schema})
+	diags = redactDiagnostics(diags, s.provider.configuredClient())
 	resp.Diagnostics = toProtocolDiagnostics(diags)
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
@@ -122,9 +125,9 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 // readThroughFramework answers the framework's Read of a stateEncoder, which the framework still calls when the
 // provider is served without this server (and which tests compare with the direct path): the same encoded state,
 // decoded into the framework's value tree.
-func readThroughFramework(ctx context.Context, e stateEncoder, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+func readThroughFramework(ctx context.Context, p *koreProvider, e stateEncoder, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	encoded, diags := e.encodeState(ctx, req.Config)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(redactDiagnostics(diags, p.configuredClient())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
