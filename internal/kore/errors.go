@@ -29,6 +29,7 @@ type APIError struct {
 	Page     int    // the groups page (offset) being read, -1 if not applicable
 	Attempts int    // attempts made for this request
 	Location string // for a redirect, where the server pointed
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *APIError) Error() string {
@@ -39,7 +40,7 @@ func (e *APIError) Error() string {
 		b.WriteString(" " + text)
 	}
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
 	switch {
 	case e.Message != "":
@@ -85,14 +86,27 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.isRateLimited()
 }
 
-// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every group once.
+// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every item once.
 type PaginationError struct {
-	Page   int    // the page at fault
-	Reason string // what is wrong with it
+	Page     int    // the page at fault
+	Reason   string // what is wrong with it
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+
+	// rereadable marks what data changing during the read can explain: the walk reads once more from the start.
+	rereadable bool
 }
 
 func (e *PaginationError) Error() string {
-	return fmt.Sprintf("Kore.ai API returned inconsistent pages: groups page %d: %s", e.Page, e.Reason)
+	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", listingName(e.Endpoint), e.Page,
+		e.Reason)
+}
+
+// listingName names the listing an error is about; errors made before a listing was named are about groups.
+func listingName(endpoint string) string {
+	if endpoint == "" {
+		return "groups"
+	}
+	return endpoint
 }
 
 // DecodeError reports a 2xx answer whose body is not the expected JSON.
@@ -101,18 +115,24 @@ type DecodeError struct {
 	Page       int    // the groups page (offset) being read, -1 if not applicable
 	Body       string // a short cleaned prefix of the body, as in APIError.Body
 	Err        error  // what the decoder found wrong
+	Endpoint   string // the listing being read, as in "bots page 3"; "" means groups
+	// BodyWithheld says the body was JSON and is not quoted: it may carry users' data or bots' app secrets. Err
+	// says where it went wrong instead.
+	BodyWithheld bool
 }
 
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Kore.ai API answered HTTP %d", e.StatusCode)
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
-	fmt.Fprintf(&b, " with a body that is not a groups page (%v)", e.Err)
-	if e.Body != "" {
+	fmt.Fprintf(&b, " with a body that is not a %s page (%v)", listingName(e.Endpoint), e.Err)
+	switch {
+	case e.BodyWithheld:
+	case e.Body != "":
 		fmt.Fprintf(&b, ": %q", e.Body)
-	} else {
+	default:
 		b.WriteString(": the body is empty")
 	}
 	b.WriteString("; check that the host points at the Kore.ai platform, not at a proxy or login page")
@@ -127,13 +147,14 @@ type RequestError struct {
 	Page     int // the groups page (offset) being read, -1 if not applicable
 	Attempts int // attempts made, 0 if none could start
 	Err      error
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("reading ")
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, "groups page %d ", e.Page)
+		fmt.Fprintf(&b, "%s page %d ", listingName(e.Endpoint), e.Page)
 	}
 	b.WriteString("from the Kore.ai API")
 	switch {
