@@ -79,8 +79,8 @@ func (page *listingPage[T]) decodeFields(dec *json.Decoder, itemsKey string) err
 			page.Items = items
 		default:
 			var skipped json.RawMessage
-			if err := dec.Decode(&skipped); err != nil {
-				return describeJSONError(err, dec, fmt.Sprintf("the field %q", key))
+			if err := dec.Decode(&skipped); err != nil { // its name is server text, perhaps data: not quoted
+				return describeJSONError(err, dec, "a field the client does not read")
 			}
 		}
 	}

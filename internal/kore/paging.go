@@ -494,7 +494,12 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 		}
 	}
 	switch {
-	case shifted:
+	case len(probe.items) == 0: // says nothing about offset: taken as page 1, for the totals to judge
+		if err := p.check(probe); err != nil {
+			return nil, err
+		}
+		return probe, nil
+	case shifted && len(first.items) > 1:
 		p.meaning = offsetRecords
 	case shared == 0:
 		p.meaning = offsetPages
