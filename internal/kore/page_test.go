@@ -92,3 +92,25 @@ func BenchmarkDecodeGroupsPage(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDecodeBotsPage checks that the listing decoder never panics and that no error it gives quotes a bot app's
+// secret, wherever the input puts it.
+func FuzzDecodeBotsPage(f *testing.F) {
+	f.Add([]byte(`{"total":1,"availableMore":false,"bots":[{"_id":"st-1","name":"B","jwtApps":[{"clientId":"cs-1",` +
+		`"clientSecret":"` + botAppSecret + `","jtiClaimEnforced":true,"createdOn":"2024-05-01T10:00:00Z"}]}]}`))
+	f.Add([]byte(`{"total":2,"bots":[null,{"_id":"st-2","name":"x","isDeflect":"` + botAppSecret + `"}]}`))
+	f.Add([]byte(`{"total":1,"` + botAppSecret + `":[1,}`))
+	f.Add([]byte(`{"total":1,"bots":[{"_id":"st-1","jwtApps":[{"clientSecret":"` + botAppSecret + `" 1}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		page, err := kore.DecodeBotsPage(data)
+		if err != nil {
+			if strings.Contains(err.Error(), botAppSecret) {
+				t.Fatalf("the error quotes the app secret: %v", err)
+			}
+			return
+		}
+		if page.Total == nil || *page.Total < 0 {
+			t.Fatalf("a page was accepted without a valid total: %v", page.Total)
+		}
+	})
+}
