@@ -35,7 +35,7 @@ const (
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultMaxConcurrency    = 4
 	MaxConcurrencyLimit      = 16
-	// MaxPageSize is the largest page the Get Groups API documents; larger limits are never sent.
+	// MaxPageSize is the largest page the listing APIs document; larger limits are never sent.
 	MaxPageSize = 50
 )
 

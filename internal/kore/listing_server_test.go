@@ -90,7 +90,7 @@ var endpoints = []endpoint{
 	},
 	{
 		// Admin roles come without _id: they are told apart by type and name.
-		name: "admin roles", one: "role", many: "roles", key: func(i int) string { return fmt.Sprintf("role:admin\x00Role %d", i) },
+		name: "admin roles", one: "role", many: "roles", key: func(i int) string { return fmt.Sprintf("admin:Role %d", i) },
 		path: "/api/public/roles", itemsKey: "roles", query: map[string]string{"roleType": "admin"},
 		item: func(i int) string {
 			return fmt.Sprintf(`{"roleType":"admin","role":"Role %d","rDesc":"Role number %d",`+

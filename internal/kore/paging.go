@@ -70,6 +70,15 @@ type walkResult[T any] struct {
 	warnings []string
 }
 
+// values copies the items a walk read into one slice.
+func values[T any](items []*T) []T {
+	out := make([]T, len(items))
+	for i, item := range items {
+		out[i] = *item
+	}
+	return out
+}
+
 // checkPageSize refuses a page size the API would not honour, before any request.
 func checkPageSize(pageSize int, items string) error {
 	if pageSize < 1 || pageSize > MaxPageSize {

@@ -73,15 +73,16 @@ func (v *PermissionValues) UnmarshalJSON(data []byte) error {
 	return errors.New("a permission value is neither a string nor a list of strings")
 }
 
-// roleKey identifies a role: its _id, or for a role sent without one (admin roles), its type and name.
+// roleKey identifies a role: its _id, or for a role sent without one (admin roles), its type and name, as in
+// "admin:Master Admin" (a role type never holds a colon).
 func roleKey(r *Role) string {
-	if r.ID != nil && *r.ID != "" {
-		return "_id:" + *r.ID
-	}
-	if r.Name == "" {
+	switch {
+	case r.ID != nil && *r.ID != "":
+		return *r.ID
+	case r.Name == "":
 		return ""
 	}
-	return "role:" + r.Type + "\x00" + r.Name
+	return r.Type + ":" + r.Name
 }
 
 // ListRoles returns every role of roleType (RoleTypeAdmin or RoleTypeBot) of every page of the Get Roles API,

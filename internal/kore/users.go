@@ -67,12 +67,3 @@ func (c *Client) ListUserRoles(ctx context.Context, pageSize int) (*UserRoleList
 			Warnings: slices.Clip(read.warnings)}, nil
 	})
 }
-
-// values copies the items a walk read into one slice.
-func values[T any](items []*T) []T {
-	out := make([]T, len(items))
-	for i, item := range items {
-		out[i] = *item
-	}
-	return out
-}
