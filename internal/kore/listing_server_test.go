@@ -136,9 +136,10 @@ var endpoints = []endpoint{
 	},
 }
 
-func (e endpoint) idents(from, to int) []string {
+// idents is what the list call reports for items 0 to n-1.
+func (e endpoint) idents(n int) []string {
 	ids := []string{}
-	for i := from; i < to; i++ {
+	for i := range n {
 		ids = append(ids, e.ident(i))
 	}
 	return ids

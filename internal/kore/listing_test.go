@@ -47,7 +47,7 @@ func TestEveryListingReadsEveryItemOnceWhicheverMeaningOffsetHas(t *testing.T) {
 					if err != nil {
 						t.Fatalf("list: %v", err)
 					}
-					if want := e.idents(0, tt.items); !slices.Equal(got.ids, want) {
+					if want := e.idents(tt.items); !slices.Equal(got.ids, want) {
 						t.Errorf("ids = %v, want each of %v once, in order", got.ids, want)
 					}
 					wantRequests := int64(tt.pages)
@@ -71,7 +71,7 @@ func TestEveryListingReadsEveryItemOnceWhicheverMeaningOffsetHas(t *testing.T) {
 					if err != nil {
 						t.Fatalf("second list: %v", err)
 					}
-					if !slices.Equal(again.ids, e.idents(0, tt.items)) {
+					if !slices.Equal(again.ids, e.idents(tt.items)) {
 						t.Errorf("second read ids = %v", again.ids)
 					}
 					if requests := api.calls.Load() - before; requests != int64(again.pages) {
@@ -251,7 +251,7 @@ func TestPagesThatDoNotAddUpOnceAreReadAgainAndSucceed(t *testing.T) {
 				if err != nil {
 					t.Fatalf("list: %v", err)
 				}
-				if want := e.idents(0, 9); !slices.Equal(got.ids, want) {
+				if want := e.idents(9); !slices.Equal(got.ids, want) {
 					t.Errorf("ids = %v, want %v", got.ids, want)
 				}
 				if len(got.warnings) != 0 {
@@ -324,7 +324,7 @@ func TestAnItemSeenTwiceWithTheSameContentIsKeptOnce(t *testing.T) {
 			if err != nil {
 				t.Fatalf("list: %v", err)
 			}
-			if want := e.idents(0, 8); !slices.Equal(got.ids, want) {
+			if want := e.idents(8); !slices.Equal(got.ids, want) {
 				t.Errorf("ids = %v, want %v with item 5 once, at its first place", got.ids, want)
 			}
 			if len(got.warnings) != 1 || !containsWarning(got.warnings, "appeared on more than one page") {
@@ -454,7 +454,7 @@ func TestListingReadsAreShared(t *testing.T) {
 					t.Errorf("requests = %d, want 3: one walk of 3 pages for both callers", requests)
 				}
 				for i, got := range results {
-					if !slices.Equal(got.ids, e.idents(0, 9)) {
+					if !slices.Equal(got.ids, e.idents(9)) {
 						t.Errorf("caller %d got %v", i, got.ids)
 					}
 				}
@@ -472,11 +472,7 @@ func TestListingReadsAreShared(t *testing.T) {
 	})
 
 	t.Run("each role type is a walk of its own", func(t *testing.T) {
-		var requests sync.Map // roleType -> *atomic.Int64
-		counter := func(roleType string) *atomic.Int64 {
-			n, _ := requests.LoadOrStore(roleType, &atomic.Int64{})
-			return n.(*atomic.Int64)
-		}
+		requests := map[string]int64{} // by role type
 		admin := endpoints[2]
 		api := newListingServer(t, admin, 2)
 		api.endpoint.query = nil // both role types are asked of this server
@@ -489,12 +485,12 @@ func TestListingReadsAreShared(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ListRoles(%s): %v", roleType, err)
 			}
-			counter(roleType).Add(api.calls.Load() - before)
+			requests[roleType] += api.calls.Load() - before
 			if len(list.Roles) != 2 {
 				t.Errorf("ListRoles(%s) read %d roles", roleType, len(list.Roles))
 			}
 		}
-		if a, b := counter(kore.RoleTypeAdmin).Load(), counter(kore.RoleTypeBot).Load(); a != 1 || b != 1 {
+		if a, b := requests[kore.RoleTypeAdmin], requests[kore.RoleTypeBot]; a != 1 || b != 1 {
 			t.Errorf("requests for admin, bot = %d, %d; want 1 each: the second admin read is the memo's", a, b)
 		}
 	})

@@ -27,16 +27,16 @@ type sharedReads struct {
 // appending to its slices does not reach other callers, and the items themselves are read-only.
 func sharedRead[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
 	for {
-		if list, ok := c.shared.memoised(key); ok {
-			return view(list.(*L)), nil
+		if list, ok := memoised[L](&c.shared, key); ok {
+			return view(list), nil
 		}
 		ledByThisCall := false
 		results := c.shared.flights.DoChan(key, func() (any, error) {
 			ledByThisCall = true
-			if list, ok := c.shared.memoised(key); ok { // a read that just ended
+			if list, ok := memoised[L](&c.shared, key); ok { // a read that just ended
 				return list, nil
 			}
-			list, err := readThrough(ctx, key, read)
+			list, err := readThrough(ctx, c, key, read)
 			if err != nil {
 				return nil, err
 			}
@@ -68,14 +68,17 @@ func sharedRead[L any](ctx context.Context, c *Client, key string, read func(con
 
 // readThrough produces the result of one completed read of key: the one place where it is made. A persistent
 // cache belongs here, asked by key for stored bytes before read runs and given the fresh result after.
-func readThrough[L any](ctx context.Context, key string, read func(context.Context) (*L, error)) (*L, error) {
+func readThrough[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
+	c.debug(ctx, "Kore.ai read started", map[string]any{"read": key})
 	return read(ctx)
 }
 
-func (s *sharedReads) memoised(key string) (any, bool) {
+// memoised returns the completed read of key, if there is one. The key names the endpoint, so the type always
+// matches; a mismatch would only mean no memo.
+func memoised[L any](s *sharedReads, key string) (*L, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list, ok := s.memo[key]
+	list, ok := s.memo[key].(*L)
 	return list, ok
 }
 
