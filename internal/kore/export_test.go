@@ -23,7 +23,7 @@ func WithBackoff(cfg Config, low, high time.Duration) Config {
 	return cfg
 }
 
-// WithFlightJoinedHook calls hook whenever a ListGroups caller has started or joined a shared read.
+// WithFlightJoinedHook calls hook whenever a caller of any listing has started or joined a shared read.
 func WithFlightJoinedHook(cfg Config, hook func()) Config {
 	cfg.hooks = cfg.testHooks()
 	cfg.hooks.flightJoined = hook
