@@ -306,3 +306,52 @@ func dump(v any) string {
 	}
 	return string(data)
 }
+
+// A null inside an item's lists would become an invented entry with every field empty: the read fails instead.
+func TestNullsInsideItemsAreRefused(t *testing.T) {
+	tests := []struct {
+		name    string
+		list    func(*kore.Client) error
+		body    string
+		wantErr string
+	}{
+		{name: "a null bot role", body: `{"total":1,"users":[{"userId":"u-1","btRoles":[null]}]}`,
+			wantErr: `a null bot role in btRoles in element 0 of "users"`},
+		{name: "a null admin role", body: `{"total":1,"users":[{"userId":"u-1","adminRoles":[{"roleId":"r"},null]}]}`,
+			wantErr: `a null admin role in adminRoles in element 0 of "users"`},
+		{name: "a null group name of a bot role", body: `{"total":1,"users":[{"userId":"u-1","btRoles":[{"groups":["QA",null]}]}]}`,
+			wantErr: "a null in the groups of a bot role"},
+		{name: "a null group name of an admin role", body: `{"total":1,"users":[{"userId":"u-1","adminRoles":[{"groups":[null]}]}]}`,
+			wantErr: "a null in the groups of an admin role"},
+		{name: "a null app of a bot", body: `{"total":1,"bots":[{"_id":"st-1","name":"B","jwtApps":[null]}]}`,
+			wantErr: `a null app in jwtApps in element 0 of "bots"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client := serveBody(t, tt.body)
+			var err error
+			if strings.Contains(tt.body, `"bots"`) {
+				_, err = client.ListBots(context.Background(), 50)
+			} else {
+				_, err = client.ListUserRoles(context.Background(), 50)
+			}
+			var decodeErr *kore.DecodeError
+			if !errors.As(err, &decodeErr) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %v, want a *DecodeError saying %q", err, tt.wantErr)
+			}
+		})
+	}
+
+	t.Run("null and empty group lists stay apart", func(t *testing.T) {
+		client := serveBody(t, `{"total":1,"users":[{"userId":"u-1","btRoles":[{"groups":null},{"groups":[]},{}]}]}`)
+		list, err := client.ListUserRoles(context.Background(), 50)
+		if err != nil {
+			t.Fatalf("ListUserRoles: %v", err)
+		}
+		roles := list.Users[0].BotRoles
+		if len(roles) != 3 || roles[0].Groups != nil || roles[1].Groups == nil || len(roles[1].Groups) != 0 ||
+			roles[2].Groups != nil {
+			t.Errorf("bot roles = %#v, want groups nil, empty, nil", roles)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package kore
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 )
 
@@ -62,4 +63,13 @@ func (c *Client) ListBots(ctx context.Context, pageSize int) (*BotList, error) {
 		return &BotList{Total: read.total, Bots: values(read.items), Pages: read.pages,
 			Warnings: slices.Clip(read.warnings)}, nil
 	})
+}
+
+// UnmarshalJSON refuses a null app, which would otherwise become an invented empty one.
+func (a *JWTApp) UnmarshalJSON(data []byte) error {
+	if err := refuseNull(data, "app in jwtApps"); err != nil {
+		return err
+	}
+	type plain JWTApp // without this method
+	return json.Unmarshal(data, (*plain)(a))
 }

@@ -167,3 +167,28 @@ func looksLikeJSON(body []byte) bool {
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	return len(trimmed) > 0 && strings.IndexByte(`{["`, trimmed[0]) >= 0
 }
+
+// refuseNull fails for a JSON null where an object of a list belongs: decoded as is, it would become an invented
+// entry with every field empty.
+func refuseNull(data []byte, what string) error {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return fmt.Errorf("a null %s", what)
+	}
+	return nil
+}
+
+// nonNullStrings converts a list of strings decoded with room for nulls, refusing any: a null would become an
+// invented empty name. It keeps null (nil) and [] (empty, non-nil) apart.
+func nonNullStrings(list []*string, what string) ([]string, error) {
+	if list == nil {
+		return nil, nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		if s == nil {
+			return nil, fmt.Errorf("a null in %s", what)
+		}
+		out[i] = *s
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package kore
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 )
 
@@ -66,4 +67,48 @@ func (c *Client) ListUserRoles(ctx context.Context, pageSize int) (*UserRoleList
 		return &UserRoleList{Total: read.total, Users: values(read.items), Pages: read.pages,
 			Warnings: slices.Clip(read.warnings)}, nil
 	})
+}
+
+// UnmarshalJSON refuses a null role and null group names, which would otherwise become invented empty ones.
+func (r *BotRole) UnmarshalJSON(data []byte) error {
+	if err := refuseNull(data, "bot role in btRoles"); err != nil {
+		return err
+	}
+	type plain BotRole // without this method
+	var wire struct {
+		plain
+		Groups []*string `json:"groups"` // shallower than plain.Groups, so it takes the field
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	groups, err := nonNullStrings(wire.Groups, "the groups of a bot role")
+	if err != nil {
+		return err
+	}
+	*r = BotRole(wire.plain)
+	r.Groups = groups
+	return nil
+}
+
+// UnmarshalJSON refuses a null role and null group names, as for BotRole.
+func (r *AdminRole) UnmarshalJSON(data []byte) error {
+	if err := refuseNull(data, "admin role in adminRoles"); err != nil {
+		return err
+	}
+	type plain AdminRole // without this method
+	var wire struct {
+		plain
+		Groups []*string `json:"groups"` // shallower than plain.Groups, so it takes the field
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	groups, err := nonNullStrings(wire.Groups, "the groups of an admin role")
+	if err != nil {
+		return err
+	}
+	*r = AdminRole(wire.plain)
+	r.Groups = groups
+	return nil
 }
