@@ -28,6 +28,7 @@ type APIError struct {
 	Page     int    // the groups page (offset) being read, -1 if not applicable
 	Attempts int    // attempts made for this request
 	Location string // for a redirect, where the server pointed
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *APIError) Error() string {
@@ -38,7 +39,7 @@ func (e *APIError) Error() string {
 		b.WriteString(" " + text)
 	}
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
 	switch {
 	case e.Message != "":
@@ -77,14 +78,27 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.isRateLimited()
 }
 
-// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every group once.
+// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every item once.
 type PaginationError struct {
-	Page   int    // the page at fault
-	Reason string // what is wrong with it
+	Page     int    // the page at fault
+	Reason   string // what is wrong with it
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+
+	// rereadable marks what data changing during the read can explain: the walk reads once more from the start.
+	rereadable bool
 }
 
 func (e *PaginationError) Error() string {
-	return fmt.Sprintf("Kore.ai API returned inconsistent pages: groups page %d: %s", e.Page, e.Reason)
+	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", listingName(e.Endpoint), e.Page,
+		e.Reason)
+}
+
+// listingName names the listing an error is about; errors made before a listing was named are about groups.
+func listingName(endpoint string) string {
+	if endpoint == "" {
+		return "groups"
+	}
+	return endpoint
 }
 
 // DecodeError reports a 2xx answer whose body is not the expected JSON.
@@ -93,19 +107,24 @@ type DecodeError struct {
 	Page       int    // the groups page (offset) being read, -1 if not applicable
 	Body       string // a short cleaned prefix of the body, as in APIError.Body
 	Err        error  // what the decoder found wrong
+	Endpoint   string // the listing being read, as in "bots page 3"; "" means groups
+	// BodyWithheld says the body was JSON and is not quoted: it may carry users' data or bots' app secrets. Err
+	// says where it went wrong instead.
+	BodyWithheld bool
 }
 
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Kore.ai API answered HTTP %d", e.StatusCode)
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
-	fmt.Fprintf(&b, " with a body that is not a groups page (%v)", e.Err)
+	fmt.Fprintf(&b, " with a body that is not a %s page (%v)", listingName(e.Endpoint), e.Err)
 	switch {
+	case e.BodyWithheld: // the account's data (names, emails, app secrets): the decoder's complaint names the field
 	case e.Body == "":
 		b.WriteString(": the body is empty")
-	case !looksLikeJSON(e.Body): // a proxy's or login page's text, which tells where the host points
+	default: // a proxy's or login page's text, which tells where the host points
 		fmt.Fprintf(&b, ": %q", e.Body)
 	}
 	return b.String()
@@ -113,25 +132,20 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// looksLikeJSON tells a JSON body, whose text is the account's data (names, emails) that an error must not spread,
-// from a proxy's or a login page's text, which is worth quoting. The decoder's complaint names the field at fault.
-func looksLikeJSON(body string) bool {
-	return strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[")
-}
-
 // RequestError reports a request that got no usable answer: the connection failed, every attempt timed out, or
 // the context ended. errors.Is(err, context.Canceled) and friends see through it.
 type RequestError struct {
 	Page     int // the groups page (offset) being read, -1 if not applicable
 	Attempts int // attempts made, 0 if none could start
 	Err      error
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("reading ")
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, "groups page %d ", e.Page)
+		fmt.Fprintf(&b, "%s page %d ", listingName(e.Endpoint), e.Page)
 	}
 	b.WriteString("from the Kore.ai API")
 	switch {
