@@ -201,7 +201,8 @@ func New(cfg Config) (*Client, error) {
 		redactor:          NewRedactor(cfg.ClientSecret, cfg.JWT),
 		allowInexactReads: cfg.AllowInexactReads,
 		offsetMeanings:    make(map[string]offsetMeaning),
-		shared:            sharedReads{memo: make(map[string]any), joined: test.flightJoined},
+		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
+			joined: test.flightJoined},
 	}
 
 	// Start from cleanhttp's pooled transport: it honours HTTPS_PROXY and NO_PROXY and has sane dial timeouts.
