@@ -18,8 +18,9 @@ import (
 // defaultReadTimeout bounds a data source's whole read when its timeouts block leaves read out.
 const defaultReadTimeout = 10 * time.Minute
 
-// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read.
-func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
+// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read, keeping
+// as much of the members as members says (or more, when a read that keeps more is shared).
+func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, members kore.Members, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if client == nil {
 		diags.AddError("Provider Not Configured",
@@ -37,7 +38,7 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	list, err := client.ListGroups(ctx, pageSize)
+	list, err := client.ListGroupsKeeping(ctx, pageSize, members)
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout)
 		diags.AddError(summary, client.Redact(detail))

@@ -36,6 +36,7 @@ const (
 	envInsecure          = "KORE_INSECURE"
 	envCACertificate     = "KORE_CA_CERTIFICATE"
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
+	envAllowInexactReads = "KORE_ALLOW_INEXACT_READS"
 )
 
 // The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
@@ -71,6 +72,7 @@ type providerModel struct {
 	Insecure          types.Bool   `tfsdk:"insecure"`
 	CACertificate     types.String `tfsdk:"ca_certificate"`
 	MaxConcurrency    types.Number `tfsdk:"max_concurrency"`
+	AllowInexactReads types.Bool   `tfsdk:"allow_inexact_reads"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -171,6 +173,16 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					wholeNumberBetween(1, kore.MaxConcurrencyLimit),
 				},
 			},
+			"allow_inexact_reads": schema.BoolAttribute{
+				MarkdownDescription: "Accept a read whose pages still do not add up after a second read from the " +
+					"start (fewer items than the API's `total`, a page short of the limit while more are promised, " +
+					"one ID with two contents, a `null` item or member): what the pages held is kept and each " +
+					"problem becomes a warning instead of an error. Off by default because a list that silently " +
+					"lacks a group silently removes access wherever it is mapped, and warnings in CI go unread; " +
+					"turn it on only for an account whose API is known to miscount. Defaults to `false`; falls " +
+					"back to `KORE_ALLOW_INEXACT_READS`.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -212,7 +224,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"host", m.Host}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret}, {"jwt", m.JWT},
 		{"max_retries", m.MaxRetries}, {"requests_per_minute", m.RequestsPerMinute},
 		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
-		{"max_concurrency", m.MaxConcurrency},
+		{"max_concurrency", m.MaxConcurrency}, {"allow_inexact_reads", m.AllowInexactReads},
 	} {
 		if setting.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
@@ -382,20 +394,27 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		}
 	}
 
-	switch {
-	case !m.Insecure.IsNull():
-		cfg.Insecure = m.Insecure.ValueBool()
-	default:
-		if s, ok := lookupEnv(envInsecure); ok && strings.TrimSpace(s) != "" {
-			b, err := strconv.ParseBool(strings.TrimSpace(s))
-			if err != nil {
-				diags.AddAttributeError(path.Root("insecure"), "Invalid KORE_INSECURE",
-					fmt.Sprintf("KORE_INSECURE=%q is not a boolean; use true or false.", s))
-			}
-			cfg.Insecure = b
-		}
-	}
+	cfg.Insecure = boolSetting(&diags, m.Insecure, "insecure", envInsecure, lookupEnv)
+	cfg.AllowInexactReads = boolSetting(&diags, m.AllowInexactReads, "allow_inexact_reads", envAllowInexactReads,
+		lookupEnv)
 	return cfg, diags
+}
+
+// boolSetting returns the attribute's value, else the environment variable's, else false.
+func boolSetting(diags *diag.Diagnostics, v types.Bool, attr, env string, lookupEnv lookupEnvFunc) bool {
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	s, ok := lookupEnv(env)
+	if !ok || strings.TrimSpace(s) == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(s))
+	if err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("%s=%q is not a boolean; use true or false.", env, s))
+	}
+	return b
 }
 
 // intSetting returns the attribute's value, else the environment variable's, else the default, checking the

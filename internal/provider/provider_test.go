@@ -69,7 +69,7 @@ provider "kore" {
 func clearKoreEnv(t *testing.T) {
 	t.Helper()
 	for _, name := range []string{envHost, envClientID, envClientSecret, envJWT, envMaxRetries, envRequestsPerMinute,
-		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency} {
+		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envAllowInexactReads} {
 		t.Setenv(name, "")
 	}
 }
