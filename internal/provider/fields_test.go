@@ -23,17 +23,24 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(direct) != 2 || direct["kore_groups"].encoder == nil || direct["kore_group"].encoder == nil {
-		t.Fatalf("want kore_groups and kore_group on the direct path, got %v", direct)
-	}
-	for _, f := range groupObject.fields {
-		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
-			t.Errorf("group.%s: the description does not name its API field %q", f.name, f.apiField)
+	for _, name := range []string{"kore_groups", "kore_group", "kore_users"} {
+		if direct[name].encoder == nil {
+			t.Errorf("%s is not on the direct path (got %d data sources there)", name, len(direct))
 		}
 	}
-	for _, f := range userObject.fields {
+	checkAPIFields(t, "group", groupObject)
+	checkAPIFields(t, "user", userObject)
+	checkAPIFields(t, "kore_users.users", userRolesObject)
+	checkAPIFields(t, "kore_users.users.bot_roles", botRoleObject)
+	checkAPIFields(t, "kore_users.users.admin_roles", adminRoleObject)
+}
+
+// checkAPIFields fails for each field of a described Kore.ai object whose description does not name its API field.
+func checkAPIFields[T any](t *testing.T, what string, o *object[T]) {
+	t.Helper()
+	for _, f := range o.fields {
 		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
-			t.Errorf("user.%s: the description does not name its API field %q", f.name, f.apiField)
+			t.Errorf("%s.%s: the description does not name its API field %q", what, f.name, f.apiField)
 		}
 	}
 }

@@ -124,7 +124,7 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout)
+			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout, "groups")
 			if summary != tt.wantSummary {
 				t.Errorf("summary = %q, want %q", summary, tt.wantSummary)
 			}

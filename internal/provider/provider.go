@@ -1,5 +1,5 @@
 // Package provider is the Terraform face of the Kore.ai API client: the provider schema and configuration, and the
-// kore_groups and kore_group data sources.
+// kore_groups, kore_group and kore_users data sources.
 package provider
 
 import (
@@ -272,6 +272,7 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return newGroupsDataSource(p) },
 		func() datasource.DataSource { return newGroupDataSource(p) },
+		func() datasource.DataSource { return newUsersDataSource(p) },
 	}
 }
 
