@@ -260,6 +260,8 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return newGroupsDataSource(p) },
 		func() datasource.DataSource { return newGroupDataSource(p) },
+		func() datasource.DataSource { return newRolesDataSource(p) },
+		func() datasource.DataSource { return newBotsDataSource(p) },
 	}
 }
 
