@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -294,5 +296,65 @@ func TestAccRolesDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testin
 	}
 	if n := s.Requests(); n != 0 {
 		t.Errorf("invalid arguments must be refused before any request; the server answered %d", n)
+	}
+}
+
+// The direct path and the framework's Read give kore_roles and kore_bots the same state and diagnostics (as
+// TestServer_directReadMatchesTheFrameworkRead holds for groups), with null IDs, null permission values, empty
+// permission maps and bots of the older shape among them.
+func TestRolesAndBots_directReadMatchesTheFrameworkRead(t *testing.T) {
+	t.Parallel()
+	access := rolesBotsAccess()
+	access.Roles = append(access.Roles, fakekore.Role{RoleType: fakekore.RoleTypeBot, ID: fakekore.Ptr("ff"),
+		Name: "Null permission", Permissions: map[string]any{"Analytics": nil}})
+	s := newRolesBotsServer(t, access)
+	h := newProtocolHarness(t, s.URL, nil)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+	cases := []struct {
+		name     string
+		typeName string
+		args     map[string]tftypes.Value
+	}{
+		{"admin roles", "kore_roles", map[string]tftypes.Value{"role_type": str("admin")}},
+		{"bot roles in small pages", "kore_roles", map[string]tftypes.Value{
+			"role_type": str("bot"), "page_size": tftypes.NewValue(tftypes.Number, 2),
+		}},
+		{"every bot", "kore_bots", nil},
+		{"bots by name, with a timeouts block", "kore_bots", map[string]tftypes.Value{
+			"name_regex": str("Desk$"),
+			"timeouts": tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"read": tftypes.String}},
+				map[string]tftypes.Value{"read": str("2m")}),
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			req := h.readRequest(t, tc.typeName, tc.args)
+			direct, err := h.server.ReadDataSource(ctx, req)
+			if err != nil || hasErrors(direct.Diagnostics) {
+				t.Fatalf("ReadDataSource: %v %s", err, describeDiagnostics(direct.Diagnostics))
+			}
+			framework, err := h.server.ProviderServer.ReadDataSource(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := describeDiagnostics(direct.Diagnostics), describeDiagnostics(framework.Diagnostics); got != want {
+				t.Fatalf("diagnostics differ:\ndirect:\n%s\nframework:\n%s", got, want)
+			}
+			typ := h.dataSourceType(tc.typeName)
+			got, err := direct.State.Unmarshal(typ)
+			if err != nil {
+				t.Fatalf("the direct state does not decode against the schema: %v", err)
+			}
+			want, err := framework.State.Unmarshal(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(want) {
+				diffs, _ := got.Diff(want)
+				t.Fatalf("states differ in %d places, first: %v", len(diffs), diffs[0])
+			}
+		})
 	}
 }
