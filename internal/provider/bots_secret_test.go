@@ -203,6 +203,19 @@ func TestAccExamples_rolesAndBots(t *testing.T) {
 	if got := appIDs["Customer Support Assistant"]; len(got) != 2 {
 		t.Errorf("jwt_app_client_ids of the first bot = %q, want its two apps", got)
 	}
+	var withoutJTI []string
+	outputValue(t, outputs, "apps_without_jti", &withoutJTI)
+	var wantWithoutJTI []string
+	for _, b := range access.Bots {
+		for _, a := range b.JWTApps {
+			if !a.JTIClaimEnforced {
+				wantWithoutJTI = append(wantWithoutJTI, a.ClientID)
+			}
+		}
+	}
+	if len(wantWithoutJTI) == 0 || len(withoutJTI) != len(wantWithoutJTI) {
+		t.Errorf("apps_without_jti = %q, want the %d apps that do not enforce jti", withoutJTI, len(wantWithoutJTI))
+	}
 	var desks []string
 	outputValue(t, outputs, "desk_bots", &desks)
 	if want := []string{"IT Service Desk", "Travel Desk"}; !equalStrings(desks, want) {

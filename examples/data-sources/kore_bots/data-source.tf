@@ -26,14 +26,14 @@ output "published_bot_ids" {
 
 output "jwt_app_client_ids" {
   description = "The client IDs of each bot's JWT apps (bots from older answers have none)."
-  value       = { for bot in data.kore_bots.all.bots : bot.name => [for app in (bot.jwt_apps != null ? bot.jwt_apps : []) : app.client_id] }
+  value       = { for bot in data.kore_bots.all.bots : bot.name => [for app in coalesce(bot.jwt_apps, []) : app.client_id] }
 }
 
 output "apps_without_jti" {
   description = "Client IDs of the apps that do not enforce a unique jti claim: tokens for them can be replayed."
   value = flatten([
     for bot in data.kore_bots.all.bots : [
-      for app in (bot.jwt_apps != null ? bot.jwt_apps : []) : app.client_id if app.jti_claim_enforced != true
+      for app in coalesce(bot.jwt_apps, []) : app.client_id if app.jti_claim_enforced != true
     ]
   ])
 }
