@@ -51,7 +51,7 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 			"app was created in the Admin Console with the API scope Profile Management > Role Management (apps " +
 			"that enforce JWE or payload encryption are not supported)."
 	case errors.As(err, &tooLarge):
-		return "Kore.ai Answer Too Large", happened + ". Lower page_size so that each page holds fewer groups; " +
+		return "Kore.ai Answer Too Large", happened + ". Lower page_size so that each page holds fewer items; " +
 			"if even small pages are this large, host does not point at the Kore.ai API."
 	case errors.As(err, &protocolErr):
 		return "Kore.ai Answer Is Not HTTP", happened + ". Check that host points at the Kore.ai API, not at " +
@@ -60,7 +60,7 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 		return "Kore.ai Host Not Found", happened + ". Check host for a typo, and this machine's DNS settings."
 	case errors.As(err, &pageErr):
 		return "Kore.ai Returned Inconsistent Pages", happened + ". The read stopped rather than return a " +
-			"partial or duplicated list. If the account's groups were changing, run again; if it persists, report " +
+			"partial or duplicated list. If the account was changing, run again; if it persists, report " +
 			"it with the provider's debug log (TF_LOG=DEBUG)."
 	case errors.As(err, &decodeErr):
 		return "Kore.ai Sent an Unreadable Answer", happened + ". Check that host points at the Kore.ai " +

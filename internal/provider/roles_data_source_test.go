@@ -3,10 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -356,5 +359,68 @@ func TestRolesAndBots_directReadMatchesTheFrameworkRead(t *testing.T) {
 				t.Fatalf("states differ in %d places, first: %v", len(diffs), diffs[0])
 			}
 		})
+	}
+}
+
+// kore_roles and kore_bots fail as kore_groups does, with the same summaries, and warn when the read does not
+// match the reported total.
+func TestRolesAndBots_readFailuresAndWarnings(t *testing.T) {
+	t.Parallel()
+	access := rolesBotsAccess()
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	reads := map[string]map[string]tftypes.Value{
+		"kore_roles": {"role_type": str("bot")},
+		"kore_bots":  nil,
+	}
+	moreThanTotal := func(_ int, w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == fakekore.BotsPath {
+			_, _ = w.Write([]byte(`{"total":1,"availableMore":false,"bots":[{"_id":"st-1","name":"A"},{"_id":"st-2","name":"B"}]}`))
+		} else {
+			_, _ = w.Write([]byte(`{"total":1,"availableMore":false,"roles":[{"_id":"r1","role":"A","permissions":{}},` +
+				`{"_id":"r2","role":"B","permissions":{}}]}`))
+		}
+		return true
+	}
+	cases := []struct {
+		name      string
+		intercept fakekore.Interceptor
+		severity  tfprotov6.DiagnosticSeverity
+		summary   string
+		detail    string
+	}{
+		{"a refused token", fakekore.Unauthorized(fakekore.MsgInvalidToken), tfprotov6.DiagnosticSeverityError,
+			"Kore.ai Refused the Token", "Profile Management > Role Management"},
+		{"a login page instead of JSON", fakekore.InvalidJSON(), tfprotov6.DiagnosticSeverityError,
+			"Kore.ai Sent an Unreadable Answer", "not at a proxy or a login page"},
+		{"pages that never end", fakekore.StuckPagination(), tfprotov6.DiagnosticSeverityError,
+			"Kore.ai Returned Inconsistent Pages", "page 0: it is empty although availableMore is true"},
+		{"a rate limit", fakekore.RateLimited(100, "1"), tfprotov6.DiagnosticSeverityError,
+			"Kore.ai Rate Limit Reached", "60 requests a minute"},
+		{"more items than the total", moreThanTotal, tfprotov6.DiagnosticSeverityWarning,
+			"May Be Inexact", ""},
+	}
+	for _, tc := range cases {
+		for typeName, args := range reads {
+			t.Run(tc.name+", "+typeName, func(t *testing.T) {
+				t.Parallel()
+				s := newRolesBotsServer(t, access, func(o *fakekore.Options) { o.Intercept = tc.intercept })
+				h := newProtocolHarness(t, s.URL, map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)})
+				resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, typeName, args))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(resp.Diagnostics) != 1 {
+					t.Fatalf("diagnostics:\n%s\nwant one", describeDiagnostics(resp.Diagnostics))
+				}
+				d := resp.Diagnostics[0]
+				if d.Severity != tc.severity || !strings.Contains(d.Summary, tc.summary) || !strings.Contains(d.Detail, tc.detail) {
+					t.Errorf("diagnostic %s %q: %q, want %s %q with %q", d.Severity, d.Summary, d.Detail, tc.severity, tc.summary, tc.detail)
+				}
+				if strings.Contains(d.Detail, "group") {
+					t.Errorf("the diagnostic of a %s read speaks of groups: %q", typeName, d.Detail)
+				}
+			})
+		}
 	}
 }
