@@ -23,8 +23,14 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(direct) != 2 || direct["kore_groups"].encoder == nil || direct["kore_group"].encoder == nil {
-		t.Fatalf("want kore_groups and kore_group on the direct path, got %v", direct)
+	onDirectPath := []string{"kore_groups", "kore_group", "kore_roles", "kore_bots"}
+	if len(direct) != len(onDirectPath) {
+		t.Errorf("%d data sources on the direct path, want %d: %v", len(direct), len(onDirectPath), onDirectPath)
+	}
+	for _, name := range onDirectPath {
+		if direct[name].encoder == nil {
+			t.Errorf("%s is not on the direct path", name)
+		}
 	}
 	for _, f := range groupObject.fields {
 		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
@@ -36,6 +42,9 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 			t.Errorf("user.%s: the description does not name its API field %q", f.name, f.apiField)
 		}
 	}
+	namesAPIFields(t, "role", roleObject)
+	namesAPIFields(t, "bot", botObject)
+	namesAPIFields(t, "bot.jwt_apps", jwtAppObject)
 }
 
 func descriptionOf(a schema.Attribute) string { return a.GetMarkdownDescription() }
@@ -232,4 +241,14 @@ func asObject(t *testing.T, typ tftypes.Type) tftypes.Object {
 // schemaType is the Terraform type of a data source schema with these attributes.
 func schemaType(ctx context.Context, attributes map[string]schema.Attribute) tftypes.Type {
 	return schema.Schema{Attributes: attributes}.Type().TerraformType(ctx)
+}
+
+// namesAPIFields fails for each field of o whose description does not name the API field it comes from.
+func namesAPIFields[T any](t *testing.T, what string, o *object[T]) {
+	t.Helper()
+	for _, f := range o.fields {
+		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
+			t.Errorf("%s.%s: the description does not name its API field %q", what, f.name, f.apiField)
+		}
+	}
 }
