@@ -24,6 +24,13 @@ import (
 // keyed by strings, which the access-mapping example has, so this drives the CLI through terraform-exec itself.
 func applyExample(t *testing.T, example string, env map[string]string) map[string]tfexec.OutputMeta {
 	t.Helper()
+	return applyExampleWith(t, example, env, nil)
+}
+
+// applyExampleWith is applyExample with configure called on the CLI's handle before init, to capture its output
+// or turn on its log.
+func applyExampleWith(t *testing.T, example string, env map[string]string, configure func(*tfexec.Terraform)) map[string]tfexec.OutputMeta {
+	t.Helper()
 	terraformPath := terraformCLI(t)
 	work := t.TempDir()
 	files, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
@@ -76,6 +83,9 @@ func applyExample(t *testing.T, example string, env map[string]string) map[strin
 	}
 	if err := tf.SetEnv(map[string]string{"CHECKPOINT_DISABLE": "1"}); err != nil {
 		t.Fatal(err)
+	}
+	if configure != nil {
+		configure(tf)
 	}
 	if err := tf.Init(ctx, tfexec.Reattach(info)); err != nil {
 		t.Fatalf("terraform init: %v", err)

@@ -23,9 +23,13 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"kore_groups", "kore_group", "kore_users"} {
+	onDirectPath := []string{"kore_groups", "kore_group", "kore_users", "kore_roles", "kore_bots"}
+	if len(direct) != len(onDirectPath) {
+		t.Errorf("%d data sources on the direct path, want %d: %v", len(direct), len(onDirectPath), onDirectPath)
+	}
+	for _, name := range onDirectPath {
 		if direct[name].encoder == nil {
-			t.Errorf("%s is not on the direct path (got %d data sources there)", name, len(direct))
+			t.Errorf("%s is not on the direct path", name)
 		}
 	}
 	checkAPIFields(t, "group", groupObject)
@@ -33,6 +37,9 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	checkAPIFields(t, "kore_users.users", userRolesObject)
 	checkAPIFields(t, "kore_users.users.bot_roles", botRoleObject)
 	checkAPIFields(t, "kore_users.users.admin_roles", adminRoleObject)
+	checkAPIFields(t, "role", roleObject)
+	checkAPIFields(t, "bot", botObject)
+	checkAPIFields(t, "bot.jwt_apps", jwtAppObject)
 }
 
 // checkAPIFields fails for each field of a described Kore.ai object whose description does not name its API field.

@@ -273,6 +273,8 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 		func() datasource.DataSource { return newGroupsDataSource(p) },
 		func() datasource.DataSource { return newGroupDataSource(p) },
 		func() datasource.DataSource { return newUsersDataSource(p) },
+		func() datasource.DataSource { return newRolesDataSource(p) },
+		func() datasource.DataSource { return newBotsDataSource(p) },
 	}
 }
 
