@@ -1,6 +1,10 @@
 package kore
 
 import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -21,7 +25,7 @@ func WithBackoff(cfg Config, low, high time.Duration) Config {
 	return cfg
 }
 
-// WithFlightJoinedHook calls hook whenever a ListGroups caller has started or joined a shared read.
+// WithFlightJoinedHook calls hook whenever a caller of any listing has started or joined a shared read.
 func WithFlightJoinedHook(cfg Config, hook func()) Config {
 	cfg.hooks = cfg.testHooks()
 	cfg.hooks.flightJoined = hook
@@ -40,11 +44,34 @@ func (cfg Config) testHooks() *hooks {
 // Limiter exposes the client-wide rate limiter.
 func Limiter(c *Client) *rate.Limiter { return c.limiter }
 
-// GroupsPage is the decoded wire form of one page.
-type GroupsPage = groupsPage
+// GroupsPage is the decoded wire form of one page of the Get Groups API.
+type GroupsPage struct {
+	Total         *int        `json:"total"`
+	AvailableMore *bool       `json:"availableMore"`
+	Groups        []wireGroup `json:"groups"`
+}
 
-// DecodeGroupsPage decodes one answer of the Get Groups API.
-func DecodeGroupsPage(data []byte) (*GroupsPage, error) { return decodeGroupsPage(data) }
+// DecodeGroupsPage decodes one answer of the Get Groups API as the page walk does, refusing null groups.
+func DecodeGroupsPage(data []byte) (*GroupsPage, error) {
+	page, err := decodeListingPage[wireGroup](data, "groups")
+	if err != nil {
+		return nil, err
+	}
+	out := &GroupsPage{Total: page.Total, AvailableMore: page.AvailableMore}
+	if page.Items != nil {
+		if i := slices.Index(page.Items, nil); i >= 0 {
+			return nil, fmt.Errorf(`element %d of "groups" is null`, i)
+		}
+		out.Groups = values(page.Items)
+	}
+	return out, nil
+}
+
+// BotsPage is the decoded wire form of one page of the Get Bots API; a null bot is a nil entry.
+type BotsPage = listingPage[Bot]
+
+// DecodeBotsPage decodes one answer of the Get Bots API as the page walk does.
+func DecodeBotsPage(data []byte) (*BotsPage, error) { return decodeListingPage[Bot](data, "bots") }
 
 // ChildGroupIDsOf returns the child group ids of every group of a decoded page, as ListGroups would.
 func ChildGroupIDsOf(page *GroupsPage) [][]string {
@@ -67,5 +94,12 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 
 // CleanServerText is the cleaning applied to server text quoted in errors, with the given secrets redacted.
 func CleanServerText(data []byte, limit int, secrets ...string) string {
-	return newRedactor(secrets...).clean(data, limit)
+	return NewRedactor(secrets...).clean(data, limit)
+}
+
+// WithDialer replaces the network dialer, so that a test can make a name lookup fail without resolving a name.
+func WithDialer(cfg Config, dial func(ctx context.Context, network, addr string) (net.Conn, error)) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.dial = dial
+	return cfg
 }

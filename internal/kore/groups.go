@@ -2,19 +2,12 @@ package kore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
-	"sync/atomic"
-	"time"
-
-	"golang.org/x/sync/errgroup"
 )
-
-// maxPages bounds any walk, whatever the API claims, so that a broken answer can never make it endless.
-const maxPages = 200_000
 
 // GroupList is every group of the account, as read by ListGroups.
 //
@@ -26,6 +19,8 @@ type GroupList struct {
 	Groups   []Group  // in page order; a group seen twice (same ID) is kept once, at its first place
 	Pages    int      // pages read
 	Warnings []string // human-readable notes on a read that succeeded but may be inexact
+	// Members says how much of each group's members the list keeps: what the call asked for, or more.
+	Members Members
 }
 
 // Group is one group of the account. The JSON tags are the API's field names.
@@ -54,303 +49,315 @@ type User struct {
 	ProfileColor     *string `json:"profColour"`
 }
 
-// ListGroups returns every group of every page of the Get Groups API, reading pageSize groups a page (1 to 50).
-//
-// Page 0 gives the total; the remaining pages are read concurrently and assembled in page order, and if the last
-// one still says more are available (groups were added meanwhile) the read goes on page by page. Pages that do not
-// fit together fail the read with a *PaginationError.
-//
-// The result is memoised per page size for the life of the Client, and concurrent callers with the same page size
-// share one read. Errors are not memoised.
+// groupsPath is the Get Groups API.
+const groupsPath = "/api/public/groups"
+
+// Members says how much of each group's members a read of the groups keeps. Keeping less saves memory (a member
+// with every field is about ten allocations), not requests: the API sends every member either way.
+type Members int
+
+const (
+	// MembersAll keeps every field of every member.
+	MembersAll Members = iota
+	// MembersEmails keeps each member's ID and Email only, the other fields nil: enough to map emails to groups.
+	MembersEmails
+	// MembersNone keeps no member: every group's Users is nil. UserCount is kept.
+	MembersNone
+)
+
+// detail ranks what a read keeps, for sharing: a read that keeps more answers a request for less.
+func (m Members) detail() int {
+	switch m {
+	case MembersAll:
+		return 2
+	case MembersEmails:
+		return 1
+	}
+	return 0
+}
+
+func (m Members) String() string {
+	switch m {
+	case MembersAll:
+		return "every member field"
+	case MembersEmails:
+		return "members' IDs and emails"
+	case MembersNone:
+		return "no members"
+	}
+	return "Members(" + strconv.Itoa(int(m)) + ")"
+}
+
+// ListGroups returns every group of every page of the Get Groups API, reading pageSize groups a page (1 to 50),
+// with every field of every member. It is ListGroupsKeeping with MembersAll.
 func (c *Client) ListGroups(ctx context.Context, pageSize int) (*GroupList, error) {
-	if pageSize < 1 || pageSize > MaxPageSize {
-		return nil, fmt.Errorf("page size %d is out of range: the Kore.ai API reads 1 to %d groups a page",
-			pageSize, MaxPageSize)
-	}
-	key := strconv.Itoa(pageSize)
-	for {
-		if list, ok := c.memoised(pageSize); ok {
-			return list.view(), nil
-		}
-		ledByThisCall := false
-		results := c.flights.DoChan(key, func() (any, error) {
-			ledByThisCall = true
-			if list, ok := c.memoised(pageSize); ok { // a read that just ended
-				return list, nil
-			}
-			list, err := c.walkGroups(ctx, pageSize)
-			if err != nil {
-				return nil, err
-			}
-			c.memoMu.Lock()
-			c.memo[pageSize] = list
-			c.memoMu.Unlock()
-			return list, nil
-		})
-		if c.flightJoined != nil {
-			c.flightJoined()
-		}
-
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case result := <-results:
-			if list, ok := result.Val.(*GroupList); ok && result.Err == nil {
-				return list.view(), nil
-			}
-			// A shared read that ended only because the caller who started it gave up is no answer for a caller
-			// who is still waiting: read again.
-			if !ledByThisCall && ctx.Err() == nil && isContextError(result.Err) {
-				continue
-			}
-			return nil, result.Err
-		}
-	}
+	return c.ListGroupsKeeping(ctx, pageSize, MembersAll)
 }
 
-func (c *Client) memoised(pageSize int) (*GroupList, bool) {
-	c.memoMu.Lock()
-	defer c.memoMu.Unlock()
-	list, ok := c.memo[pageSize]
-	return list, ok
-}
-
-// view gives a caller its own GroupList header over the shared, read-only contents.
-func (l *GroupList) view() *GroupList {
-	v := *l
-	return &v
-}
-
-func isContextError(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// pageResult is one page as the walk uses it.
-type pageResult struct {
-	index  int
-	total  int
-	more   bool
-	groups []wireGroup
-}
-
-// walkGroups reads every page: page 0, then the pages its total announces concurrently, then page by page while
-// the last page read says more are available.
-func (c *Client) walkGroups(ctx context.Context, pageSize int) (*GroupList, error) {
-	started := time.Now()
-	first, err := c.fetchGroupsPage(ctx, pageSize, 0)
-	if err != nil {
+// ListGroupsKeeping returns every group of every page of the Get Groups API, reading pageSize groups a page (1 to
+// 50) and keeping as much of each group's members as members says, or more: GroupList.Members says what the list
+// holds.
+//
+// The pages are read by the page walk (see walk): concurrently, in page order, failing with a *PaginationError
+// when they do not add up. The result is memoised per page size for the life of the Client, and concurrent
+// callers with the same page size share one read; a read that keeps more members answers a call that asks for
+// fewer (see sharedRead). Errors are not memoised.
+func (c *Client) ListGroupsKeeping(ctx context.Context, pageSize int, members Members) (*GroupList, error) {
+	if err := checkPageSize(pageSize, "groups"); err != nil {
 		return nil, err
 	}
-	pages := []*pageResult{first}
-	largestTotal := first.total
+	switch members {
+	case MembersAll:
+		return listGroups[wireGroup](ctx, c, pageSize, members)
+	case MembersEmails:
+		return listGroups[wireGroupEmails](ctx, c, pageSize, members)
+	case MembersNone:
+		return listGroups[wireGroupCounted](ctx, c, pageSize, members)
+	}
+	return nil, fmt.Errorf("members is %v: it must be MembersAll, MembersEmails or MembersNone", members)
+}
 
-	if first.more {
-		planned := pagesFor(first.total, pageSize)
-		if planned > maxPages {
-			return nil, &PaginationError{Page: 0, Reason: fmt.Sprintf(
-				"the total of %d groups would take more than %d pages", first.total, maxPages)}
-		}
-		rest, err := c.fetchPagesConcurrently(ctx, pageSize, 1, planned-1)
+// groupWire is what the page walk decodes a group into, for one value of Members.
+type groupWire interface {
+	group() Group
+	// memberElements says how many elements "users" held, how many of them were null, and whether it was sent at
+	// all (not null, not absent).
+	memberElements() (elements, nulls int, sent bool)
+}
+
+func listGroups[W any, PW interface {
+	*W
+	groupWire
+}](ctx context.Context, c *Client, pageSize int, members Members) (*GroupList, error) {
+	groups := &listing[W]{
+		name: "groups", one: "group", many: "groups",
+		path: groupsPath, itemsKey: "groups", pageSize: pageSize,
+		id: func(g *W) string { return PW(g).group().ID },
+		inspect: func(g *W) string {
+			elements, nulls, _ := PW(g).memberElements()
+			if nulls == 0 {
+				return ""
+			}
+			return fmt.Sprintf("element %d of %d of its \"users\" is null (%d null %s)", firstNullMember(g),
+				elements, nulls, plural(nulls, "element", "elements"))
+		},
+	}
+	return sharedRead(ctx, c, groups.shareKey(members.detail()), func(ctx context.Context) (*GroupList, error) {
+		read, err := walk(ctx, c, groups)
 		if err != nil {
 			return nil, err
 		}
-		last := first
-		for _, page := range rest {
-			if page != nil {
-				pages = append(pages, page)
-				last = page
-				largestTotal = max(largestTotal, page.total)
-			}
+		list := &GroupList{Total: read.total, Groups: make([]Group, len(read.items)), Pages: read.pages,
+			Members: members, Warnings: read.warnings}
+		mismatch := memberCounts{}
+		for i, wire := range read.items {
+			list.Groups[i] = PW(wire).group()
+			mismatch.add(&list.Groups[i], PW(wire))
 		}
-
-		// The data grew during the read: follow availableMore, within what the totals can explain.
-		for last.more {
-			next := last.index + 1
-			if allowed := allowedPages(largestTotal, pageSize); next >= allowed {
-				return nil, &PaginationError{Page: last.index, Reason: fmt.Sprintf(
-					"availableMore is still true, but the largest total seen (%d groups at %d a page) "+
-						"explains at most %d pages", largestTotal, pageSize, allowed)}
-			}
-			page, err := c.fetchGroupsPage(ctx, pageSize, next)
-			if err != nil {
-				return nil, err
-			}
-			pages = append(pages, page)
-			last = page
-			largestTotal = max(largestTotal, page.total)
+		if warning := mismatch.warning(); warning != "" {
+			list.Warnings = append(list.Warnings, warning)
 		}
-	}
-
-	list := assembleGroups(pages)
-	c.debug(ctx, "Kore.ai groups read", map[string]any{
-		"page_size":   pageSize,
-		"pages":       list.Pages,
-		"groups":      len(list.Groups),
-		"total":       list.Total,
-		"duration_ms": time.Since(started).Milliseconds(),
+		list.Warnings = slices.Clip(list.Warnings)
+		return list, nil
 	})
-	return list, nil
 }
 
-// fetchPagesConcurrently reads pages from..to with at most MaxConcurrency in flight. The first error cancels the
-// rest. Once a page says no more are available, pages after it that have not started are skipped (left nil): the
-// total overstated the data.
-func (c *Client) fetchPagesConcurrently(ctx context.Context, pageSize, from, to int) ([]*pageResult, error) {
-	if to < from {
-		return nil, nil
+// firstNullMember is the index of the first null element of a group's "users".
+func firstNullMember[W any](g *W) int {
+	switch w := any(g).(type) {
+	case *wireGroup:
+		return slices.Index(w.Users, nil)
+	case *wireGroupEmails:
+		return slices.Index(w.Users, nil)
+	case *wireGroupCounted:
+		return slices.Index(w.Users, memberNull)
 	}
-	results := make([]*pageResult, to-from+1)
-	var lastPage atomic.Int64 // the lowest page known to end the data
-	lastPage.Store(math.MaxInt64)
-
-	group, groupCtx := errgroup.WithContext(ctx)
-	group.SetLimit(c.maxConcurrency)
-	for index := from; index <= to; index++ {
-		if groupCtx.Err() != nil || int64(index) > lastPage.Load() {
-			break
-		}
-		group.Go(func() error {
-			if int64(index) > lastPage.Load() {
-				return nil
-			}
-			page, err := c.fetchGroupsPage(groupCtx, pageSize, index)
-			if err != nil {
-				return err
-			}
-			results[index-from] = page
-			if !page.more {
-				for seen := lastPage.Load(); int64(index) < seen; seen = lastPage.Load() {
-					if lastPage.CompareAndSwap(seen, int64(index)) {
-						break
-					}
-				}
-			}
-			return nil
-		})
-	}
-	if err := group.Wait(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil { // canceled between pages: some were never started
-		return nil, &RequestError{Page: -1, Err: err}
-	}
-	return results, nil
+	return -1
 }
 
-// fetchGroupsPage reads and checks one page.
-func (c *Client) fetchGroupsPage(ctx context.Context, pageSize, index int) (*pageResult, error) {
-	target := c.groupsURL + "?offset=" + strconv.Itoa(index) + "&limit=" + strconv.Itoa(pageSize)
-	body, status, err := c.get(ctx, target, index)
-	if err != nil {
-		return nil, err
-	}
-	decoded, err := decodeGroupsPage(body)
-	if err != nil {
-		return nil, &DecodeError{StatusCode: status, Page: index, Body: c.redactor.clean(body, maxShownChars), Err: err}
-	}
-
-	page := &pageResult{index: index, total: *decoded.Total, groups: decoded.Groups}
-	if decoded.AvailableMore != nil {
-		page.more = *decoded.AvailableMore
-	} else {
-		page.more = (index+1)*pageSize < page.total // an answer without the flag: the total decides
-	}
-	switch {
-	case len(page.groups) > pageSize:
-		return nil, &PaginationError{Page: index, Reason: fmt.Sprintf(
-			"it holds %d groups, more than the limit of %d that was asked for", len(page.groups), pageSize)}
-	case len(page.groups) == 0 && page.more:
-		return nil, &PaginationError{Page: index, Reason: "it is empty although availableMore is true"}
-	}
-	return page, nil
+// memberCounts finds groups that list a different number of users than their userCount: the API may have left
+// members out, and a silent difference would be a silent truncation.
+type memberCounts struct {
+	mismatched    int
+	first         *Group
+	firstListed   int
+	firstExpected int64
 }
 
-// assembleGroups joins the pages in order, keeping the first occurrence of each group.
-func assembleGroups(pages []*pageResult) *GroupList {
-	count := 0
-	for _, page := range pages {
-		count += len(page.groups)
+func (m *memberCounts) add(g *Group, wire groupWire) {
+	elements, nulls, sent := wire.memberElements()
+	listed := elements - nulls
+	if g.UserCount == nil || !sent || *g.UserCount == int64(listed) {
+		return
 	}
-	groups := make([]Group, 0, count)
-	seen := make(map[string]struct{}, count)
-	duplicates := 0
-	for _, page := range pages {
-		for i := range page.groups {
-			wire := &page.groups[i]
-			if wire.ID != "" {
-				if _, dup := seen[wire.ID]; dup {
-					duplicates++
-					continue
-				}
-				seen[wire.ID] = struct{}{}
-			}
-			group := wire.Group
-			group.ChildGroupIDs = childGroupIDs(wire.ChildGroups)
-			groups = append(groups, group)
-		}
+	if m.first == nil {
+		m.first, m.firstListed, m.firstExpected = g, listed, *g.UserCount
 	}
-
-	last := pages[len(pages)-1]
-	list := &GroupList{Total: last.total, Groups: slices.Clip(groups), Pages: len(pages)}
-	if duplicates > 0 {
-		list.Warnings = append(list.Warnings, fmt.Sprintf(
-			"%d %s appeared on more than one page, probably because groups were added or removed during the "+
-				"read; each was kept once", duplicates, plural(duplicates, "group", "groups")))
-	}
-	if len(list.Groups) != list.Total {
-		list.Warnings = append(list.Warnings, fmt.Sprintf(
-			"Kore.ai reported a total of %d groups, but %d were read; groups may have been added or removed "+
-				"during the read", list.Total, len(list.Groups)))
-	}
-	if warning := memberCountWarning(list.Groups); warning != "" {
-		list.Warnings = append(list.Warnings, warning)
-	}
-	list.Warnings = slices.Clip(list.Warnings)
-	return list
+	m.mismatched++
 }
 
-// memberCountWarning says when groups list a different number of users than their userCount: the API may have
-// left members out, and a silent difference would be a silent truncation.
-func memberCountWarning(groups []Group) string {
-	mismatched := 0
-	var first *Group
-	for i := range groups {
-		g := &groups[i]
-		if g.UserCount != nil && g.Users != nil && *g.UserCount != int64(len(g.Users)) {
-			if first == nil {
-				first = g
-			}
-			mismatched++
-		}
-	}
-	if mismatched == 0 {
+// warning says what add found, naming the first group; ids and names are server text, so quoted.
+func (m *memberCounts) warning() string {
+	if m.mismatched == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d %s a different number of users than userCount (for example %q, id %s: userCount %d, "+
-		"%d users listed); Kore.ai may not have listed every member", mismatched,
-		plural(mismatched, "group lists", "groups list"), first.Name, first.ID, *first.UserCount, len(first.Users))
+	return fmt.Sprintf("%d %s a different number of users than userCount (for example %q, id %q: userCount %d, "+
+		"%d users listed); Kore.ai may not have listed every member", m.mismatched,
+		plural(m.mismatched, "group lists", "groups list"), m.first.Name, m.first.ID, m.firstExpected, m.firstListed)
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// wireGroupBase is a Group as the API sends it. Its ChildGroups field is at a shallower depth than the embedded
+// Group.ChildGroupIDs, so encoding/json decodes "groups" into it and the rest of the group straight into Group.
+type wireGroupBase struct {
+	Group
+	ChildGroups []childGroupRef `json:"groups"`
+}
+
+// base is the group without its members.
+func (w *wireGroupBase) base() Group {
+	g := w.Group
+	g.ChildGroupIDs = childGroupIDs(w.ChildGroups)
+	g.Users = nil
+	return g
+}
+
+// wireGroup keeps every member field (MembersAll). Its Users, shallower than Group.Users, takes "users" and keeps
+// a null element as nil, for the walk to refuse.
+type wireGroup struct {
+	wireGroupBase
+	Users []*User `json:"users"`
+}
+
+func (w *wireGroup) group() Group {
+	g := w.base()
+	if w.Users != nil {
+		g.Users = make([]User, 0, len(w.Users))
+		for _, u := range w.Users {
+			if u != nil {
+				g.Users = append(g.Users, *u)
+			}
+		}
 	}
-	return many
+	return g
 }
 
-// pagesFor is the number of pages total groups fill, at least one.
-func pagesFor(total, pageSize int) int {
-	pages := total / pageSize
-	if total%pageSize != 0 {
-		pages++
+func (w *wireGroup) memberElements() (int, int, bool) {
+	return len(w.Users), countNil(w.Users), w.Users != nil
+}
+
+// memberEmail is the part of a member that MembersEmails keeps; encoding/json skips the other fields unread.
+type memberEmail struct {
+	ID    string  `json:"_id"`
+	Email *string `json:"emailId"`
+}
+
+// wireGroupEmails keeps members' IDs and emails (MembersEmails).
+type wireGroupEmails struct {
+	wireGroupBase
+	Users []*memberEmail `json:"users"`
+}
+
+func (w *wireGroupEmails) group() Group {
+	g := w.base()
+	if w.Users != nil {
+		g.Users = make([]User, 0, len(w.Users))
+		for _, u := range w.Users {
+			if u != nil {
+				g.Users = append(g.Users, User{ID: u.ID, Email: u.Email})
+			}
+		}
 	}
-	return max(1, pages)
+	return g
 }
 
-// allowedPages is how many pages a read may take before availableMore is no longer believed: the largest total
-// seen plus 10% and one page for data that grew during the read, plus two pages of slack.
-func allowedPages(largestTotal, pageSize int) int {
-	capped := min(largestTotal, maxPages*pageSize) // no overflow below, whatever the API claims
-	grown := capped + capped/10 + pageSize
-	return min(pagesFor(grown, pageSize)+2, maxPages)
+func (w *wireGroupEmails) memberElements() (int, int, bool) {
+	return len(w.Users), countNil(w.Users), w.Users != nil
+}
+
+// memberPresence is a member that MembersNone does not keep: one byte that says whether it was null. encoding/json
+// hands UnmarshalJSON the element's bytes without copying them, so a member costs that byte and nothing more.
+type memberPresence uint8
+
+const (
+	memberSent memberPresence = iota
+	memberNull
+)
+
+func (m *memberPresence) UnmarshalJSON(data []byte) error {
+	switch {
+	case len(data) > 0 && data[0] == 'n':
+		*m = memberNull
+	case len(data) > 0 && data[0] == '{':
+		*m = memberSent
+	default:
+		return errors.New("a member of users is not an object")
+	}
+	return nil
+}
+
+// wireGroupCounted counts members without keeping them (MembersNone).
+type wireGroupCounted struct {
+	wireGroupBase
+	Users []memberPresence `json:"users"`
+}
+
+func (w *wireGroupCounted) group() Group { return w.base() }
+
+func (w *wireGroupCounted) memberElements() (int, int, bool) {
+	nulls := 0
+	for _, m := range w.Users {
+		if m == memberNull {
+			nulls++
+		}
+	}
+	return len(w.Users), nulls, w.Users != nil
+}
+
+// childGroupRef is one entry of a group's child groups: the API sends either the child's id or an object whose
+// _id is the id.
+type childGroupRef string
+
+func (r *childGroupRef) UnmarshalJSON(data []byte) error {
+	if len(data) == 0 {
+		return errors.New("empty child group reference")
+	}
+	switch data[0] {
+	case '"':
+		var id string
+		if err := json.Unmarshal(data, &id); err != nil {
+			return err
+		}
+		*r = childGroupRef(id)
+		return nil
+	case '{':
+		var object struct {
+			ID *string `json:"_id"`
+		}
+		if err := json.Unmarshal(data, &object); err != nil {
+			return err
+		}
+		if object.ID == nil {
+			return errors.New("a child group object has no _id")
+		}
+		*r = childGroupRef(*object.ID)
+		return nil
+	case 'n': // null: by encoding/json's convention a no-op; the empty reference is dropped later
+		return nil
+	}
+	return errors.New("a child group reference is neither an id string nor an object with _id")
+}
+
+// childGroupIDs converts the references, dropping empty ones (they name no group). It keeps the API's
+// distinction between null (nil) and [] (empty, non-nil).
+func childGroupIDs(refs []childGroupRef) []string {
+	if refs == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		if ref != "" {
+			ids = append(ids, string(ref))
+		}
+	}
+	return ids
 }

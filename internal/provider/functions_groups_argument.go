@@ -6,14 +6,14 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-// groupsArgumentTypes are the types the provider functions take and return. They come from kore_groups' own schema
-// at run time, so that a group the data source produces is always a group the functions accept.
+// groupsArgumentTypes are the types the provider functions take and return. The group type is the element type of
+// kore_groups.groups, built from the same description (groupObject), so that a group the data source produces is
+// always a group the functions accept.
 type groupsArgumentTypes struct {
 	group  basetypes.ObjectType // one element of kore_groups.groups
 	member basetypes.ObjectType // one element of a group's users, plus via
@@ -23,25 +23,12 @@ type groupsArgumentTypes struct {
 const viaAttribute = "via"
 
 var functionTypes = sync.OnceValues(func() (groupsArgumentTypes, error) {
-	return deriveGroupsArgumentTypes(context.Background())
+	return deriveGroupsArgumentTypes(groupObject.objectType())
 })
 
-// deriveGroupsArgumentTypes reads the group type out of kore_groups' schema and checks that the attributes the
-// functions read are there with the types they expect; a mismatch names the attribute.
-func deriveGroupsArgumentTypes(ctx context.Context) (groupsArgumentTypes, error) {
-	var resp datasource.SchemaResponse
-	(&groupsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		return groupsArgumentTypes{}, fmt.Errorf("schema of kore_groups: %v", resp.Diagnostics)
-	}
-	groupsAttr, ok := resp.Schema.Attributes["groups"]
-	if !ok {
-		return groupsArgumentTypes{}, fmt.Errorf("kore_groups has no attribute groups")
-	}
-	group, err := listElementObject(groupsAttr.GetType(), "kore_groups.groups")
-	if err != nil {
-		return groupsArgumentTypes{}, err
-	}
+// deriveGroupsArgumentTypes checks that the attributes the functions read are in the group type with the types they
+// expect, naming any that is not, and adds via to the user type for effective_members.
+func deriveGroupsArgumentTypes(group basetypes.ObjectType) (groupsArgumentTypes, error) {
 	stringList := types.ListType{ElemType: types.StringType}
 	if err := requireAttributeTypes(group, "kore_groups.groups", map[string]attr.Type{
 		"id": types.StringType, "name": types.StringType, "child_group_ids": stringList, "user_count": types.Int64Type,
