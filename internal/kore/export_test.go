@@ -2,8 +2,6 @@ package kore
 
 import (
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // WithWaitHook makes every retry wait go through hook, which receives the wait the client chose and returns the
@@ -37,8 +35,12 @@ func (cfg Config) testHooks() *hooks {
 	return &copied
 }
 
-// Limiter exposes the client-wide rate limiter.
-func Limiter(c *Client) *rate.Limiter { return c.limiter }
+// WithBudgetWindows shortens the windows and the margin of the account budget.
+func WithBudgetWindows(cfg Config, short, long, margin time.Duration) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.budgetShortWindow, cfg.hooks.budgetLongWindow, cfg.hooks.budgetMargin = short, long, margin
+	return cfg
+}
 
 // GroupsPage is the decoded wire form of one page.
 type GroupsPage = groupsPage

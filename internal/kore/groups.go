@@ -78,7 +78,7 @@ func (c *Client) ListGroups(ctx context.Context, pageSize int) (*GroupList, erro
 			if list, ok := c.memoised(pageSize); ok { // a read that just ended
 				return list, nil
 			}
-			list, err := c.walkGroups(ctx, pageSize)
+			list, err := c.cachedWalkGroups(ctx, pageSize)
 			if err != nil {
 				return nil, err
 			}

@@ -99,6 +99,7 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 		p.lastStatus = resp.StatusCode
 	}
 	wait := p.client.retryWait(resp, p.state.attempts)
+	wait = p.client.budgetWaitAfter429(ctx, resp, wait)
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		p.client.warn(ctx, "Kore.ai API request not retried: the wait would pass the deadline", p.logFields(wait))
 		return false, nil

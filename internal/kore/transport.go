@@ -9,18 +9,18 @@ import (
 	"net/http"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
 )
 
 // maxResponseBytes bounds a buffered answer. A page of 50 groups with thousands of users each stays far below it.
 const maxResponseBytes = 128 << 20
 
 // attemptTransport does what must happen once per attempt rather than once per request: it waits for the
-// client-wide rate limiter, sets a freshly signed token, and reads the whole answer under the attempt's deadline, so
+// account's request budget, sets a freshly signed token, and reads the whole answer under the attempt's deadline, so
 // that a body that stalls fails the attempt (and can be retried) instead of hanging the read.
 type attemptTransport struct {
 	base    http.RoundTripper
-	limiter *rate.Limiter
+	budget  *budget.Budget
 	tokens  tokenSource
 	timeout time.Duration
 	logger  Logger
@@ -71,7 +71,7 @@ func (e *permanentError) Unwrap() error { return e.err }
 type rateLimitDeadlineError struct{}
 
 func (rateLimitDeadlineError) Error() string {
-	return "waiting for the client's request rate limit would pass the deadline"
+	return "waiting for the account's rate limit budget (requests per minute and per hour) would pass the deadline"
 }
 
 // Unwrap lets callers treat it like any other deadline: errors.Is(err, context.DeadlineExceeded) holds.
@@ -88,7 +88,7 @@ func (e *attemptTimeoutError) Timeout() bool { return true }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if err := t.limiter.Wait(ctx); err != nil {
+	if _, err := t.budget.Wait(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
