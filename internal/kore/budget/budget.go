@@ -331,6 +331,10 @@ func ensureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// The directory is the budget's own: keep it private even if something made it wider.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return err
+	}
 	probe, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
 		return err

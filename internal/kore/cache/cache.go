@@ -81,6 +81,10 @@ func New(cfg Config) (*Cache, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, err
 	}
+	// The directory is the cache's own: keep it private even if something made it wider.
+	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
+		return nil, err
+	}
 	probe, err := os.CreateTemp(cfg.Dir, ".probe-*")
 	if err != nil {
 		return nil, err
