@@ -37,6 +37,9 @@ const (
 	envInsecure          = "KORE_INSECURE"
 	envCACertificate     = "KORE_CA_CERTIFICATE"
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
+	envRequestsPerHour   = "KORE_REQUESTS_PER_HOUR"
+	envCacheDir          = "KORE_CACHE_DIR"
+	envCacheTTL          = "KORE_CACHE_TTL"
 )
 
 // defaultMaxRetries is the provider's own default; the others are the client's (kore.Default*).
@@ -69,6 +72,9 @@ type providerModel struct {
 	Insecure          types.Bool   `tfsdk:"insecure"`
 	CACertificate     types.String `tfsdk:"ca_certificate"`
 	MaxConcurrency    types.Int64  `tfsdk:"max_concurrency"`
+	RequestsPerHour   types.Int64  `tfsdk:"requests_per_hour"`
+	CacheDir          types.String `tfsdk:"cache_dir"`
+	CacheTTL          types.String `tfsdk:"cache_ttl"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -128,10 +134,11 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: "Client-side rate limit shared by every read of this provider: a token bucket " +
-					"refilling at `requests_per_minute`/60 per second with a burst of `requests_per_minute`, mirroring " +
-					"Kore.ai's limit of 60 requests a minute per account. Defaults to `60`; falls back to " +
-					"`KORE_REQUESTS_PER_MINUTE`.",
+				MarkdownDescription: "Account-wide limit on requests in any rolling 60 seconds, mirroring Kore.ai's " +
+					"limit of 60 a minute per account. It is shared by every provider process on this machine that " +
+					"reads the same account (same host and client ID, or token), through a record in `cache_dir`: " +
+					"parallel runs wait for one another instead of being refused. A read may spend it at once. " +
+					"Defaults to `60`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.Between(1, 100000),
@@ -155,6 +162,38 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "PEM-encoded CA certificate(s) trusted in addition to the system's, for an " +
 					"on-premises Kore.ai behind a private CA. Falls back to `KORE_CA_CERTIFICATE`.",
 				Optional: true,
+			},
+			"requests_per_hour": schema.Int64Attribute{
+				MarkdownDescription: "Account-wide limit on requests in any rolling hour, shared like " +
+					"`requests_per_minute`, mirroring Kore.ai's limit of 1,800 an hour per account. Defaults to `1800`; " +
+					"falls back to `KORE_REQUESTS_PER_HOUR`.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(1, maxRequestsPerHour),
+				},
+			},
+			"cache_dir": schema.StringAttribute{
+				MarkdownDescription: "Directory (created `0700`) where the provider processes of this machine share " +
+					"the account's request budget and, with `cache_ttl`, the cache. Defaults to the user's cache " +
+					"directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LocalAppData%` " +
+					"on Windows) followed by `/terraform-provider-kore`; falls back to `KORE_CACHE_DIR`. A directory " +
+					"that cannot be used (read-only, missing home directory) keeps the budget in each process and the " +
+					"cache off, with a warning when `cache_dir` or `cache_ttl` was set.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
+			"cache_ttl": schema.StringAttribute{
+				MarkdownDescription: "How long a completed read may answer the same read (same account, " +
+					"credentials, endpoint and parameters) of any provider process on this machine, as a Go duration " +
+					"(`10m`, `1h`). Entries are encrypted with a key derived from the credentials and the host. `0s` " +
+					"turns the cache off. Data read through the cache can be up to `cache_ttl` old. Defaults to `0s`; " +
+					"falls back to `KORE_CACHE_TTL`.",
+				Optional: true,
+				Validators: []validator.String{
+					nonNegativeDuration(),
+				},
 			},
 			"max_concurrency": schema.Int64Attribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
@@ -193,6 +232,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"host": m.Host, "client_id": m.ClientID, "client_secret": m.ClientSecret, "jwt": m.JWT,
 		"max_retries": m.MaxRetries, "requests_per_minute": m.RequestsPerMinute, "request_timeout": m.RequestTimeout,
 		"insecure": m.Insecure, "ca_certificate": m.CACertificate, "max_concurrency": m.MaxConcurrency,
+		"requests_per_hour": m.RequestsPerHour, "cache_dir": m.CacheDir, "cache_ttl": m.CacheTTL,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Kore.ai Provider Setting",
@@ -222,6 +262,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			fmt.Sprintf("host %q uses http://, so every request carries its token in clear text across the network. "+
 				"Use https:// for anything but a server on this machine.", base.String()))
 	}
+	reportStateDir(ctx, &resp.Diagnostics, client, cfg, cacheDirNamed(m, p.lookupEnv))
 	if cfg.Insecure {
 		resp.Diagnostics.AddWarning("TLS Verification Is Off",
 			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+
@@ -343,6 +384,9 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		kore.DefaultRequestsPerMinute, 1, 100000, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
 		kore.DefaultMaxConcurrency, 1, kore.MaxConcurrencyLimit, lookupEnv))
+	cfg.RequestsPerHour = int(intSetting(&diags, m.RequestsPerHour, "requests_per_hour", envRequestsPerHour,
+		kore.DefaultRequestsPerHour, 1, maxRequestsPerHour, lookupEnv))
+	resolveCacheSettings(&cfg, &diags, str(m.CacheDir, "cache_dir", envCacheDir), str(m.CacheTTL, "cache_ttl", envCacheTTL))
 
 	cfg.RequestTimeout = kore.DefaultRequestTimeout
 	timeout := str(m.RequestTimeout, "request_timeout", envRequestTimeout)

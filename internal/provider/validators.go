@@ -52,3 +52,28 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 				"back-references; see https://github.com/google/re2/wiki/Syntax.", req.ConfigValue.ValueString(), err))
 	}
 }
+
+// nonNegativeDuration accepts Go duration strings of zero or more ("0s", "10m").
+func nonNegativeDuration() validator.String { return nonNegativeDurationValidator{} }
+
+type nonNegativeDurationValidator struct{}
+
+func (nonNegativeDurationValidator) Description(context.Context) string {
+	return "must be a Go duration of 0 or more such as \"0s\" or \"10m\""
+}
+
+func (v nonNegativeDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (nonNegativeDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%q is not a Go duration of 0 or more such as \"0s\" (off), \"10m\" or \"1h\".",
+				req.ConfigValue.ValueString()))
+	}
+}
