@@ -6,7 +6,9 @@
 // It serves Kore.ai's two sample groups followed by generated ones (-groups in total), requires HS256 JWTs
 // signed with -client-secret whose appId is -client-id, prints "kore-local-api listening on URL" to stdout,
 // optionally writes the URL to -url-file, logs one line per request to stderr (never the auth header) and
-// stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only.
+// stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only. With -rate-limit N it refuses, as
+// Kore.ai does, any request that would put more than N requests into a rolling -rate-window (429 without
+// Retry-After).
 package main
 
 import (
@@ -40,6 +42,8 @@ type config struct {
 	urlFile      string
 	latency      time.Duration
 	requireJTI   bool
+	rateLimit    int
+	rateWindow   time.Duration
 }
 
 func main() {
@@ -78,12 +82,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	url := "http://" + listener.Addr().String()
 
+	var intercept fakekore.Interceptor
+	if cfg.rateLimit > 0 {
+		intercept = fakekore.NewWindowLimit(cfg.rateLimit, cfg.rateWindow).Intercept
+	}
 	fake := fakekore.NewHandler(fakekore.Options{
 		ClientID:     cfg.clientID,
 		ClientSecret: cfg.clientSecret,
 		Groups:       demoGroups(cfg.groups, cfg.users),
 		Latency:      cfg.latency,
 		RequireJTI:   cfg.requireJTI,
+		Intercept:    intercept,
 	})
 	defer fake.Close()
 	server := &http.Server{
@@ -106,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logAuth = slog.String("auth", "none: any non-empty auth header is accepted")
 	}
 	logger.Info("serving Get Groups", "url", url, "groups", cfg.groups, "users_per_group", cfg.users, logAuth,
-		"latency", cfg.latency, "require_jti", cfg.requireJTI)
+		"latency", cfg.latency, "require_jti", cfg.requireJTI, "rate_limit", cfg.rateLimit, "rate_window", cfg.rateWindow)
 	fmt.Fprintf(stdout, "kore-local-api listening on %s\n", url)
 
 	serveErr := make(chan error, 1)
@@ -140,6 +149,9 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	flags.StringVar(&cfg.urlFile, "url-file", "", "also write the server's URL to this `file` (removed on exit)")
 	flags.DurationVar(&cfg.latency, "latency", 0, "delay before answering each request")
 	flags.BoolVar(&cfg.requireJTI, "require-jti", false, `refuse tokens whose jti was seen before ("Enforce JTI")`)
+	flags.IntVar(&cfg.rateLimit, "rate-limit", 0,
+		"refuse (429, no Retry-After) requests beyond this many in any rolling -rate-window; 0 means no limit")
+	flags.DurationVar(&cfg.rateWindow, "rate-window", time.Minute, "the window of -rate-limit")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -156,6 +168,10 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-users %d: must be 0 or more", cfg.users)}
 	case cfg.latency < 0:
 		return cfg, usageError{fmt.Errorf("-latency %s: must be 0 or more", cfg.latency)}
+	case cfg.rateLimit < 0:
+		return cfg, usageError{fmt.Errorf("-rate-limit %d: must be 0 (no limit) or more", cfg.rateLimit)}
+	case cfg.rateWindow <= 0:
+		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
 	}
 	if err := requireLoopback(cfg.addr); err != nil {
 		return cfg, usageError{err}
