@@ -191,7 +191,8 @@ func TestACorruptedOrDeletedRecordIsIgnoredAndRewritten(t *testing.T) {
 			data[9] = 0x7f
 			return os.WriteFile(p, data, 0o600)
 		},
-		"deleted": os.Remove,
+		"deleted":                    os.Remove,
+		"deleted with its directory": func(p string) error { return os.RemoveAll(filepath.Dir(p)) },
 	}
 	for name, corrupt := range corruptions {
 		t.Run(name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -29,6 +30,7 @@ const lockRetry = 2 * time.Millisecond
 var fileLocks sync.Map // path -> *sync.Mutex
 
 type fileStore struct {
+	dir  string
 	path string // the record
 	lock string // the lock file; separate, since the record is replaced by rename
 	mu   *sync.Mutex
@@ -40,12 +42,24 @@ func newFileStore(dir, id string) (*fileStore, error) {
 	}
 	path := filepath.Join(dir, id+".budget")
 	mu, _ := fileLocks.LoadOrStore(path, &sync.Mutex{})
-	return &fileStore{path: path, lock: path + ".lock", mu: mu.(*sync.Mutex)}, nil
+	return &fileStore{dir: dir, path: path, lock: path + ".lock", mu: mu.(*sync.Mutex)}, nil
 }
 
 func (s *fileStore) update(ctx context.Context, change func(*record)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	err := s.updateLocked(ctx, change)
+	if errors.Is(err, fs.ErrNotExist) && ctx.Err() == nil {
+		// The directory was removed under us: make it again, once.
+		if err := ensureDir(s.dir); err != nil {
+			return err
+		}
+		err = s.updateLocked(ctx, change)
+	}
+	return err
+}
+
+func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) error {
 	lock := flock.New(s.lock, flock.SetPermissions(0o600))
 	locked, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -138,6 +139,9 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 		res := Result{Data: data}
 		if len(data) <= MaxEntryBytes-overhead {
 			res.StoreErr = c.store(path, name, data)
+			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
+				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
+			}
 		} else {
 			res.StoreErr = fmt.Errorf("the answer of %d bytes is larger than a cache entry may be", len(data))
 		}

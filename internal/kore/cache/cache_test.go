@@ -121,6 +121,11 @@ func TestAnEntryThatDoesNotCheckOutIsReadAgainAndRewritten(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		"deleted with the directory": func(t *testing.T, dir, _ string) {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+		},
 		"swapped with another key's entry": func(t *testing.T, dir, path string) {
 			c := newTestCache(t, dir, testSecret, &clock{now: time.Now()})
 			if _, err := c.Do(context.Background(), "other", time.Hour, func(context.Context) ([]byte, error) { return []byte("other"), nil }); err != nil {
