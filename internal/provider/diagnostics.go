@@ -26,8 +26,9 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 	case kore.IsUnauthorized(err):
 		return "Kore.ai Refused the Token", err.Error() + "."
 	case kore.IsRateLimited(err):
-		return "Kore.ai Rate Limit Reached", err.Error() + ". The provider paces itself at requests_per_minute " +
-			"(default 60); lower it when other clients share the account, or raise max_retries or timeouts.read."
+		return "Kore.ai Rate Limit Reached", err.Error() + ". The provider keeps every process on this machine " +
+			"that reads the account within requests_per_minute and requests_per_hour (default 60 and 1,800); lower " +
+			"them when clients elsewhere share the account, or raise max_retries or timeouts.read."
 	case errors.As(err, &pageErr):
 		return "Kore.ai Returned Inconsistent Pages", err.Error() + ". The read stopped rather than return a " +
 			"partial or duplicated list. If the account's groups were changing, run again; if it persists, report " +
