@@ -82,8 +82,8 @@ func (e *DeadlineError) Error() string {
 
 func (e *DeadlineError) Unwrap() error { return context.DeadlineExceeded }
 
-// New returns a Budget. It never fails: when Dir is "" or unusable the budget is kept in this process, and
-// DirError says why.
+// New returns a Budget. It fails only for limits below 1: when Dir is "" or unusable the budget is kept in this
+// process, and DirError says why.
 func New(cfg Config) (*Budget, error) {
 	if cfg.PerMinute < 1 || cfg.PerHour < 1 {
 		return nil, fmt.Errorf("request limits of %d a minute and %d an hour: both must be 1 or more",
@@ -244,33 +244,31 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 // update runs change on the account's record under its lock and saves the result. A shared record that cannot be
 // locked, read or written any more makes the budget continue in this process.
 func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) error {
-	b.mu.Lock()
-	st := b.store
-	b.mu.Unlock()
-
-	err := st.update(ctx, func(r *record) {
+	apply := func(r *record) {
 		now := b.cfg.Now().UnixNano()
 		b.prune(r, now)
 		change(r, now)
-	})
+	}
+	b.mu.Lock()
+	st := b.store
+	b.mu.Unlock()
+	err := st.update(ctx, apply)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
+
 	b.mu.Lock()
-	if b.store == st {
+	switched := b.store == st
+	if switched {
 		b.dirErr = err
 		b.store = memoryStore(accountID(b.cfg.Account))
 	}
 	st = b.store
 	b.mu.Unlock()
-	if b.cfg.OnFallback != nil {
+	if switched && b.cfg.OnFallback != nil {
 		b.cfg.OnFallback(ctx, err)
 	}
-	return st.update(ctx, func(r *record) {
-		now := b.cfg.Now().UnixNano()
-		b.prune(r, now)
-		change(r, now)
-	})
+	return st.update(ctx, apply)
 }
 
 // prune drops what can no longer count and bounds the record: entries older than the long window, and entries in
@@ -289,7 +287,8 @@ func (b *Budget) prune(r *record, now int64) {
 		}
 	}
 	slices.Sort(kept)
-	// A process only ever needs the newest PerHour entries; keep more only if other processes' limits are larger.
+	// A process needs only the newest max(PerHour, PerMinute) entries. The processes of one account normally share
+	// their limits (they come from one configuration); one with smaller limits trims the record to what it needs.
 	if limit := min(max(b.cfg.PerHour, b.cfg.PerMinute), maxEntries); len(kept) > limit {
 		kept = kept[len(kept)-limit:]
 	}

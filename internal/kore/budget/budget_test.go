@@ -259,3 +259,36 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Errorf("decode(encode(%v)) = %v, %v", r, got, ok)
 	}
 }
+
+func TestADirectoryThatBecomesUnusableFallsBackOnceAndKeepsCounting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "budget")
+	clock := newFakeClock()
+	fallbacks := 0
+	b, err := New(Config{Dir: dir, Account: uniqueAccount(t), PerMinute: 2, PerHour: 10, Now: clock.Now,
+		Sleep: clock.Sleep, OnFallback: func(context.Context, error) { fallbacks++ }})
+	if err != nil || b.DirError() != nil {
+		t.Fatalf("New: %v, %v", err, b.DirError())
+	}
+	if _, err := b.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A file where the directory was: it cannot be made again.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := b.Wait(context.Background()); err != nil {
+			t.Fatalf("Wait after the directory went: %v", err)
+		}
+	}
+	if b.DirError() == nil || fallbacks != 1 {
+		t.Errorf("DirError, fallbacks = %v, %d; want the reason and one report", b.DirError(), fallbacks)
+	}
+	// The in-process record goes on from here: two requests in it, the third waits for the minute.
+	if waited, err := b.Wait(context.Background()); err != nil || waited != 62*time.Second {
+		t.Errorf("third request after the fallback waited %s (%v), want 62s", waited, err)
+	}
+}
