@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -230,5 +232,17 @@ func TestAnUnusableCacheDirWarnsOnlyWhenAskedFor(t *testing.T) {
 				t.Errorf("the warning does not name the directory: %v", diags)
 			}
 		})
+	}
+}
+
+func TestCacheTTLValidator(t *testing.T) {
+	t.Parallel()
+	for value, valid := range map[string]bool{"0s": true, "15m": true, "1h30m": true, "-1s": false, "15": false, "": false} {
+		var resp validator.StringResponse
+		nonNegativeDuration().ValidateString(context.Background(), validator.StringRequest{
+			Path: path.Root("cache_ttl"), ConfigValue: types.StringValue(value)}, &resp)
+		if resp.Diagnostics.HasError() == valid {
+			t.Errorf("cache_ttl = %q: errors %v, want valid = %v", value, resp.Diagnostics, valid)
+		}
 	}
 }
