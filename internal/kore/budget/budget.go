@@ -106,21 +106,21 @@ func New(cfg Config) (*Budget, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
-	id := accountID(cfg.Account)
 	b := &Budget{cfg: cfg}
-	if cfg.Dir == "" {
-		b.dirErr = errors.New("no directory was given")
-		b.store = memoryStore(id)
-		return b, nil
-	}
-	fs, err := newFileStore(cfg.Dir, id)
-	if err != nil {
-		b.dirErr = err
-		b.store = memoryStore(id)
-		return b, nil
-	}
-	b.store = fs
+	b.store, b.dirErr = openStore(cfg.Dir, accountID(cfg.Account))
 	return b, nil
+}
+
+// openStore returns the shared record in dir, or else the in-process one and why dir is not used.
+func openStore(dir, id string) (store, error) {
+	if dir == "" {
+		return memoryStore(id), errors.New("no directory was given")
+	}
+	fs, err := newFileStore(dir, id)
+	if err != nil {
+		return memoryStore(id), err
+	}
+	return fs, nil
 }
 
 // DirError is nil while the budget is shared through the directory, and otherwise says why it is not.
@@ -305,7 +305,10 @@ type store interface {
 	update(ctx context.Context, change func(*record)) error
 }
 
-var memoryStores sync.Map // account id -> *memStore
+var (
+	memoryStoresMu sync.Mutex
+	memoryStores   = map[string]*memStore{} // by account id
+)
 
 // memStore is the in-process record of one account, shared by every Budget of this process for it.
 type memStore struct {
@@ -314,8 +317,14 @@ type memStore struct {
 }
 
 func memoryStore(id string) *memStore {
-	s, _ := memoryStores.LoadOrStore(id, &memStore{})
-	return s.(*memStore)
+	memoryStoresMu.Lock()
+	defer memoryStoresMu.Unlock()
+	s, ok := memoryStores[id]
+	if !ok {
+		s = &memStore{}
+		memoryStores[id] = s
+	}
+	return s
 }
 
 func (s *memStore) update(_ context.Context, change func(*record)) error {

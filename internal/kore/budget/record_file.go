@@ -27,7 +27,10 @@ const lockRetry = 2 * time.Millisecond
 
 // fileLocks serialises this process's goroutines on one record before they take the file lock, so that they queue
 // on a mutex instead of polling the lock.
-var fileLocks sync.Map // path -> *sync.Mutex
+var (
+	fileLocksMu sync.Mutex
+	fileLocks   = map[string]*sync.Mutex{} // by record path
+)
 
 type fileStore struct {
 	dir  string
@@ -41,8 +44,14 @@ func newFileStore(dir, id string) (*fileStore, error) {
 		return nil, err
 	}
 	path := filepath.Join(dir, id+".budget")
-	mu, _ := fileLocks.LoadOrStore(path, &sync.Mutex{})
-	return &fileStore{dir: dir, path: path, lock: path + ".lock", mu: mu.(*sync.Mutex)}, nil
+	fileLocksMu.Lock()
+	mu, ok := fileLocks[path]
+	if !ok {
+		mu = &sync.Mutex{}
+		fileLocks[path] = mu
+	}
+	fileLocksMu.Unlock()
+	return &fileStore{dir: dir, path: path, lock: path + ".lock", mu: mu}, nil
 }
 
 func (s *fileStore) update(ctx context.Context, change func(*record)) error {
@@ -71,7 +80,8 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 	if !locked {
 		return errors.New("the request budget record could not be locked")
 	}
-	defer lock.Unlock()
+	// Unlocking closes the lock file; should it fail, the lock ends with the process all the same.
+	defer func() { _ = lock.Unlock() }()
 
 	r := readRecord(s.path)
 	change(&r)

@@ -127,7 +127,8 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 			return Result{}, ctx.Err()
 		}
 		if locked {
-			defer lock.Unlock()
+			// Unlocking closes the lock file; should it fail, the lock ends with the process all the same.
+			defer func() { _ = lock.Unlock() }()
 			if res, ok := c.load(path, name, ttl); ok {
 				return res, nil
 			}
@@ -150,7 +151,8 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 	if err != nil {
 		return Result{}, err
 	}
-	return v.(Result), nil
+	res, _ := v.(Result) // the function above returns nothing else
+	return res, nil
 }
 
 // overhead is what an entry adds to the data: magic, nonce, time, tag.

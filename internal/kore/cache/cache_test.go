@@ -108,14 +108,25 @@ func TestAnEntryThatDoesNotCheckOutIsReadAgainAndRewritten(t *testing.T) {
 			}
 		},
 		"one bit flipped": func(t *testing.T, _, path string) {
-			data, _ := os.ReadFile(path)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
 			data[len(data)/2] ^= 1
-			os.WriteFile(path, data, 0o600)
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
 		},
 		"random bytes": func(t *testing.T, _, path string) {
-			os.WriteFile(path, bytes.Repeat([]byte{0x5a}, 500), 0o600)
+			if err := os.WriteFile(path, bytes.Repeat([]byte{0x5a}, 500), 0o600); err != nil {
+				t.Fatal(err)
+			}
 		},
-		"empty": func(t *testing.T, _, path string) { os.WriteFile(path, nil, 0o600) },
+		"empty": func(t *testing.T, _, path string) {
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+		},
 		"deleted": func(t *testing.T, _, path string) {
 			if err := os.Remove(path); err != nil {
 				t.Fatal(err)
@@ -176,9 +187,9 @@ func TestFilesArePrivateAndHoldNoPlaintext(t *testing.T) {
 			t.Errorf("%s: mode %v, want 0600", e.Name(), info.Mode().Perm())
 		}
 		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-		for _, clear := range []string{"Payroll", "alice.payroll", testSecret, "groups", "kore.example", "cs-app"} {
-			if strings.Contains(string(data), clear) || strings.Contains(e.Name(), clear) {
-				t.Errorf("%s shows %q in clear", e.Name(), clear)
+		for _, plain := range []string{"Payroll", "alice.payroll", testSecret, "groups", "kore.example", "cs-app"} {
+			if strings.Contains(string(data), plain) || strings.Contains(e.Name(), plain) {
+				t.Errorf("%s shows %q in clear", e.Name(), plain)
 			}
 		}
 	}
@@ -186,7 +197,9 @@ func TestFilesArePrivateAndHoldNoPlaintext(t *testing.T) {
 
 func TestAnUnusableDirectoryIsAnError(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(file, nil, 0o600)
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := New(Config{Dir: filepath.Join(file, "cache"), Account: testAccount, Secret: testSecret}); err == nil {
 		t.Error("New succeeded under a file")
 	}
