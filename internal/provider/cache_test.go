@@ -246,3 +246,22 @@ func TestCacheTTLValidator(t *testing.T) {
 		}
 	}
 }
+
+func TestAccProviderCache_anUnusableDirectoryStillReads(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, testAccountGroups())
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			// A cache_dir that cannot be made: a warning, the budget in each process, and every read still done.
+			Config: cachedProviderConfig(s.URL, filepath.Join(file, "cache"), testClientSecret),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(123)),
+			},
+		}},
+	})
+}
