@@ -18,6 +18,10 @@ func main() {
 	debug := flag.Bool("debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
 
+	// go-plugin ignores SIGINT in the provider, and Terraform does not stop the reads of an apply's plan phase:
+	// the provider cancels its reads itself on the first SIGINT or SIGTERM.
+	provider.CancelReadsOnSignals()
+
 	newServer := provider.NewProtocol6Server(version)
 	server, err := newServer()
 	if err != nil {

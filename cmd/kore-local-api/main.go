@@ -1,10 +1,13 @@
-// Command kore-local-api serves a local imitation of Kore.ai's Get Groups API, so the provider can be tried
-// and tested without a Kore.ai account:
+// Command kore-local-api serves a local imitation of Kore.ai's Get Groups, Get User Roles Details, Get Roles
+// and Get Bots APIs, so the provider can be tried and tested without a Kore.ai account:
 //
-//	kore-local-api -addr 127.0.0.1:0 -groups 123 -users 5 -client-id demo-client -client-secret demo-secret
+//	kore-local-api -addr 127.0.0.1:0 -groups 123 -users 5 -bots 5 -client-id demo-client -client-secret demo-secret
 //
-// It serves Kore.ai's two sample groups followed by generated ones (-groups in total), requires HS256 JWTs
-// signed with -client-secret whose appId is -client-id, prints "kore-local-api listening on URL" to stdout,
+// It serves Kore.ai's two sample groups followed by generated ones (-groups in total), -bots bots, and users and
+// roles consistent with both (roles held directly and through the groups served; see fakekore.GenerateAccess).
+// -offset (or KORE_LOCAL_API_OFFSET) says whether offset is a page number or a number of records to skip, for
+// every listing ("page", "records", "default") or per listing ("users=page,bots=records"). It requires HS256
+// JWTs signed with -client-secret whose appId is -client-id, prints "kore-local-api listening on URL" to stdout,
 // optionally writes the URL to -url-file, logs one line per request to stderr (never the auth header) and
 // stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only. With -rate-limit N it refuses, as
 // Kore.ai does, any request that would put more than N requests into a rolling -rate-window (429 without
@@ -24,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +41,8 @@ type config struct {
 	addr         string
 	groups       int
 	users        int
+	bots         int
+	offsets      fakekore.OffsetMeanings
 	clientID     string
 	clientSecret string
 	urlFile      string
@@ -86,10 +92,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.rateLimit > 0 {
 		intercept = fakekore.NewWindowLimit(cfg.rateLimit, cfg.rateWindow).Intercept
 	}
+	groups := demoGroups(cfg.groups, cfg.users)
 	fake := fakekore.NewHandler(fakekore.Options{
 		ClientID:     cfg.clientID,
 		ClientSecret: cfg.clientSecret,
-		Groups:       demoGroups(cfg.groups, cfg.users),
+		Groups:       groups,
+		Access:       fakekore.GenerateAccess(groups, cfg.bots),
+		Offsets:      cfg.offsets,
 		Latency:      cfg.latency,
 		RequireJTI:   cfg.requireJTI,
 		Intercept:    intercept,
@@ -114,8 +123,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.clientSecret == "" {
 		logAuth = slog.String("auth", "none: any non-empty auth header is accepted")
 	}
-	logger.Info("serving Get Groups", "url", url, "groups", cfg.groups, "users_per_group", cfg.users, logAuth,
-		"latency", cfg.latency, "require_jti", cfg.requireJTI, "rate_limit", cfg.rateLimit, "rate_window", cfg.rateWindow)
+	logger.Info("serving Get Groups, Get User Roles Details, Get Roles and Get Bots", "url", url,
+		"groups", cfg.groups, "users_per_group", cfg.users, "bots", cfg.bots, "offsets", formatOffsets(cfg.offsets),
+		logAuth, "latency", cfg.latency, "require_jti", cfg.requireJTI, "rate_limit", cfg.rateLimit,
+		"rate_window", cfg.rateWindow)
 	fmt.Fprintf(stdout, "kore-local-api listening on %s\n", url)
 
 	serveErr := make(chan error, 1)
@@ -143,6 +154,11 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	flags.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
 	flags.IntVar(&cfg.groups, "groups", 123, "number of groups to serve: Kore.ai's 2 sample groups, then generated ones")
 	flags.IntVar(&cfg.users, "users", 5, "users in each generated group")
+	flags.IntVar(&cfg.bots, "bots", 5, "number of bots to serve; users and roles follow from the groups and bots")
+	offsets := os.Getenv(offsetEnv)
+	flags.StringVar(&offsets, "offset", offsets, "how listings read `offset`: page (a page number), records (a "+
+		"number of records to skip) or default (page, but records for user roles), for all listings or per "+
+		"listing as groups=…,users=…,roles=…,bots=… (default $"+offsetEnv+")")
 	flags.StringVar(&cfg.clientID, "client-id", "demo-client", "client ID expected in the JWT's appId claim")
 	flags.StringVar(&cfg.clientSecret, "client-secret", "demo-secret",
 		"client secret the HS256 JWT must be signed with; empty accepts any auth header")
@@ -166,6 +182,8 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-groups %d: must be 0 or more", cfg.groups)}
 	case cfg.users < 0:
 		return cfg, usageError{fmt.Errorf("-users %d: must be 0 or more", cfg.users)}
+	case cfg.bots < 0:
+		return cfg, usageError{fmt.Errorf("-bots %d: must be 0 or more", cfg.bots)}
 	case cfg.latency < 0:
 		return cfg, usageError{fmt.Errorf("-latency %s: must be 0 or more", cfg.latency)}
 	case cfg.rateLimit < 0:
@@ -173,10 +191,51 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	case cfg.rateWindow <= 0:
 		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
 	}
+	var err error
+	if cfg.offsets, err = parseOffsets(offsets); err != nil {
+		return cfg, usageError{fmt.Errorf("-offset (or %s) %q: %w", offsetEnv, offsets, err)}
+	}
 	if err := requireLoopback(cfg.addr); err != nil {
 		return cfg, usageError{err}
 	}
 	return cfg, nil
+}
+
+// offsetEnv sets -offset's default.
+const offsetEnv = "KORE_LOCAL_API_OFFSET"
+
+// parseOffsets reads -offset: "" or one meaning for every listing, or listing=meaning pairs separated by commas.
+func parseOffsets(value string) (fakekore.OffsetMeanings, error) {
+	var offsets fakekore.OffsetMeanings
+	if value == "" {
+		return offsets, nil
+	}
+	if !strings.Contains(value, "=") {
+		m, err := fakekore.ParseOffsetMeaning(value)
+		return fakekore.AllOffsets(m), err
+	}
+	listings := map[string]*fakekore.OffsetMeaning{
+		"groups": &offsets.Groups, "users": &offsets.UserRoles, "roles": &offsets.Roles, "bots": &offsets.Bots,
+	}
+	for pair := range strings.SplitSeq(value, ",") {
+		name, meaning, _ := strings.Cut(pair, "=")
+		target, ok := listings[name]
+		if !ok {
+			return offsets, fmt.Errorf("listing %q: want groups, users, roles or bots", name)
+		}
+		m, err := fakekore.ParseOffsetMeaning(meaning)
+		if err != nil {
+			return offsets, err
+		}
+		*target = m
+	}
+	return offsets, nil
+}
+
+// formatOffsets says how each listing reads offset, for the start-up log line.
+func formatOffsets(o fakekore.OffsetMeanings) string {
+	return fmt.Sprintf("groups=%s,users=%s,roles=%s,bots=%s", o.Of(fakekore.GroupsPath),
+		o.Of(fakekore.UserRolesPath), o.Of(fakekore.RolesPath), o.Of(fakekore.BotsPath))
 }
 
 // requireLoopback refuses addresses reachable from other machines: the server accepts a well-known demo secret.

@@ -1,9 +1,9 @@
 # Map Kore.ai group membership onto roles in another system.
 #
 # A variable maps Kore.ai group names to roles. Each mapped group becomes one role binding listing its members
-# (from groups_by_name), and each user who belongs to at least one mapped group gets one assignment with every role
-# their groups grant (from group_names_by_email). terraform_data stands in for the resources of the target system
-# (a cloud IAM binding, a SaaS team membership, ...): swap it for the real ones.
+# (from groups, keyed by name), and each user who belongs to at least one mapped group gets one assignment with
+# every role their groups grant (from group_names_by_email). terraform_data stands in for the resources of the
+# target system (a cloud IAM binding, a SaaS team membership, ...): swap it for the real ones.
 
 terraform {
   required_providers {
@@ -32,6 +32,10 @@ data "kore_groups" "mapped" {
 }
 
 locals {
+  # The mapped groups keyed by name. Kore.ai does not make group names unique: two groups of one name would stop
+  # the plan here ("Duplicate object key"), rather than grant one group's role to the other's members.
+  groups_by_name = { for g in data.kore_groups.mapped.groups : g.name => g }
+
   # email => sorted, de-duplicated roles granted by every mapped group the user belongs to.
   roles_by_email = {
     for email, group_names in data.kore_groups.mapped.group_names_by_email :
@@ -43,7 +47,7 @@ locals {
 
 # One binding per mapped group: the role and the emails of the group's members.
 resource "terraform_data" "role_binding" {
-  for_each = data.kore_groups.mapped.groups_by_name
+  for_each = local.groups_by_name
 
   input = {
     role     = var.roles_by_group[each.key]

@@ -100,30 +100,27 @@ func InvalidJSON() Interceptor {
 	}
 }
 
-// StuckPagination answers every request 200 with no groups, availableMore true and a total of
-// StuckPaginationTotal, whatever the offset: a page walk that trusts availableMore never ends.
+// StuckPagination answers every request 200 with no items (under the items key of the path asked, "groups"
+// elsewhere), availableMore true and a total of StuckPaginationTotal, whatever the offset: a page walk that
+// trusts availableMore never ends.
 func StuckPagination() Interceptor {
-	body := encodePage(StuckPaginationTotal, true, nil)
-	return func(_ int, w http.ResponseWriter, _ *http.Request) bool {
-		writeJSON(w, http.StatusOK, body)
+	return func(_ int, w http.ResponseWriter, r *http.Request) bool {
+		writeJSON(w, http.StatusOK, encodeListing(listingKey(r.URL.Path), StuckPaginationTotal, true, nil))
 		return true
 	}
 }
 
-// OversizedPage answers every request 200 with limit+1 groups (limit from the request, 50 when absent or
-// unusable), total limit+1 and availableMore false: more than the client asked for.
+// OversizedPage answers every request 200 with limit+1 items of the listing asked (groups elsewhere; limit
+// from the request, 50 when absent or unusable), total limit+1 and availableMore false: more than the client
+// asked for.
 func OversizedPage() Interceptor {
 	return func(_ int, w http.ResponseWriter, r *http.Request) bool {
 		limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
 		if err != nil || limit < 1 || limit > maxOversizedLimit {
 			limit = DefaultMaxPageSize
 		}
-		groups := GenerateGroups(limit+1, 1)
-		encoded := make([][]byte, len(groups))
-		for i := range groups {
-			encoded[i] = mustMarshal(&groups[i])
-		}
-		writeJSON(w, http.StatusOK, encodePage(len(groups), false, encoded))
+		items := generatedItems(r, limit+1)
+		writeJSON(w, http.StatusOK, encodeListing(listingKey(r.URL.Path), len(items), false, items))
 		return true
 	}
 }

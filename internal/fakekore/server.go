@@ -1,6 +1,8 @@
 // Package fakekore is a local, in-memory implementation of Kore.ai's Get Groups API
-// (GET /api/public/groups), faithful to the wire format of Kore.ai's documentation: page-numbered offsets,
-// limit at most 50, total and availableMore, HS256 JWTs in the auth header and {"errors":[...]} bodies.
+// (GET /api/public/groups), Get User Roles Details (GET /api/public/alluserroles), Get Roles
+// (GET /api/public/roles) and Get Bots (GET /api/public/bots), faithful to the wire format of Kore.ai's
+// documentation: offsets read as page numbers or record counts (Options.Offsets), limit at most 50, total and
+// availableMore, HS256 JWTs in the auth header and {"errors":[...]} bodies.
 //
 // It exists so that the provider can be exercised end to end without a Kore.ai account: acceptance tests and
 // benchmarks start one with New, and the kore-local-api command serves one for demos. It is deliberately
@@ -10,10 +12,8 @@
 package fakekore
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,7 +23,7 @@ import (
 	"time"
 )
 
-// GroupsPath is the only path the server answers.
+// GroupsPath is the path of Get Groups; access.go names the other listings.
 const GroupsPath = "/api/public/groups"
 
 // Messages and codes Kore.ai uses in its {"errors":[{"msg","code"}]} bodies.
@@ -57,6 +57,12 @@ type Options struct {
 	AcceptJWT string
 	// Groups is the data served, in order. Change it later with SetGroups.
 	Groups []Group
+	// Access is the data of the user roles, roles and bots listings (see GenerateAccess). Change it later with
+	// SetAccess.
+	Access Access
+	// Offsets sets, per endpoint, whether offset is a page number or a number of records to skip; the zero
+	// value keeps each endpoint's documented meaning (see OffsetDefault).
+	Offsets OffsetMeanings
 	// Latency is waited before answering each request; the wait ends early if the client goes away, and
 	// Close ends it with a 503.
 	Latency time.Duration
@@ -80,6 +86,7 @@ type Server struct {
 	maxPageSize int
 	auth        *authenticator
 	pages       atomic.Pointer[encodedGroups]
+	access      atomic.Pointer[encodedAccess]
 
 	listener  *httptest.Server
 	closing   context.Context
@@ -92,7 +99,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	tokens  []string
-	offsets []int
+	offsets map[string][]int
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -118,6 +125,7 @@ func NewHandler(opts Options) *Server {
 	}
 	s.closing, s.stop = context.WithCancel(context.Background())
 	s.SetGroups(opts.Groups)
+	s.SetAccess(opts.Access)
 	return s
 }
 
@@ -142,15 +150,7 @@ func (s *Server) SetGroups(groups []Group) {
 }
 
 // mustMarshal encodes g as Kore.ai's Node.js servers do: without escaping <, > and & as \u003c and so on.
-func mustMarshal(g *Group) []byte {
-	var buf bytes.Buffer
-	encoder := json.NewEncoder(&buf)
-	encoder.SetEscapeHTML(false)
-	if err := encoder.Encode(g); err != nil {
-		panic(fmt.Sprintf("fakekore: group %q cannot be encoded as JSON: %v", g.ID, err))
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
+func mustMarshal(g *Group) []byte { return marshalItem(g, "group", g.ID) }
 
 // Requests returns the number of requests received on any path since the start or the last ResetCounters.
 func (s *Server) Requests() int { return int(s.requests.Load()) }
@@ -178,10 +178,13 @@ func (s *Server) ReceivedTokens() []string {
 
 // Offsets returns the offset of every GET on GroupsPath, in arrival order (0 when absent; unparsable offsets
 // are left out).
-func (s *Server) Offsets() []int {
+func (s *Server) Offsets() []int { return s.OffsetsOf(GroupsPath) }
+
+// OffsetsOf returns the offset of every GET on the listing at path, as Offsets does for GroupsPath.
+func (s *Server) OffsetsOf(path string) []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]int(nil), s.offsets...)
+	return append([]int(nil), s.offsets[path]...)
 }
 
 // ServeHTTP answers one request as Kore.ai would, after Latency and Intercept have had their turn.
@@ -207,7 +210,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Intercept != nil && s.opts.Intercept(seq, w, r) {
 		return
 	}
-	s.serveGroups(w, r)
+	s.route(w, r)
 }
 
 func (s *Server) enter() {
@@ -223,7 +226,7 @@ func (s *Server) enter() {
 func (s *Server) record(r *http.Request) {
 	token := r.Header.Get("auth")
 	offset, hasOffset := -1, false
-	if r.Method == http.MethodGet && r.URL.Path == GroupsPath {
+	if r.Method == http.MethodGet && itemsKey(r.URL.Path) != "" {
 		offset, hasOffset = 0, true
 		if q := r.URL.Query(); q.Has("offset") {
 			var err error
@@ -240,12 +243,16 @@ func (s *Server) record(r *http.Request) {
 		s.tokens = append(s.tokens, token)
 	}
 	if hasOffset {
-		s.offsets = append(s.offsets, offset)
+		if s.offsets == nil {
+			s.offsets = make(map[string][]int)
+		}
+		s.offsets[r.URL.Path] = append(s.offsets[r.URL.Path], offset)
 	}
 }
 
-func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != GroupsPath {
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	key := itemsKey(r.URL.Path)
+	if key == "" {
 		WriteError(w, http.StatusNotFound, MsgNotFound, http.StatusNotFound)
 		return
 	}
@@ -258,15 +265,10 @@ func (s *Server) serveGroups(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusUnauthorized, refusal, CodeInvalidToken)
 		return
 	}
-	offset, limit, ok := s.pageParams(r.URL.Query())
-	if !ok {
-		WriteError(w, http.StatusPreconditionFailed, MsgValidation, http.StatusPreconditionFailed)
-		return
-	}
-	writeJSON(w, http.StatusOK, s.pages.Load().page(offset, limit))
+	s.serveListing(w, r, key)
 }
 
-// pageParams reads offset (page number, default 0) and limit (default 50, or MaxPageSize if lower).
+// pageParams reads offset (default 0) and limit (default 50, or MaxPageSize if lower).
 func (s *Server) pageParams(q url.Values) (offset, limit int, ok bool) {
 	offset, limit = 0, min(DefaultMaxPageSize, s.maxPageSize)
 	var err error
@@ -288,36 +290,9 @@ type encodedGroups struct {
 	groups [][]byte
 }
 
-// page returns the body for page number offset of size limit (limit >= 1).
-func (e *encodedGroups) page(offset, limit int) []byte {
-	total := len(e.groups)
-	start := total
-	if offset <= total/limit { // also keeps offset*limit from overflowing
-		start = offset * limit
-	}
-	end := min(start+limit, total)
-	return encodePage(total, end < total, e.groups[start:end])
-}
-
-// encodePage assembles {"total":N,"availableMore":B,"groups":[...]} in Kore.ai's field order.
+// encodePage assembles a Get Groups page.
 func encodePage(total int, availableMore bool, groups [][]byte) []byte {
-	size := len(`{"total":,"availableMore":false,"groups":[]}`) + 20 + len(groups)
-	for _, g := range groups {
-		size += len(g)
-	}
-	body := make([]byte, 0, size)
-	body = append(body, `{"total":`...)
-	body = strconv.AppendInt(body, int64(total), 10)
-	body = append(body, `,"availableMore":`...)
-	body = strconv.AppendBool(body, availableMore)
-	body = append(body, `,"groups":[`...)
-	for i, g := range groups {
-		if i > 0 {
-			body = append(body, ',')
-		}
-		body = append(body, g...)
-	}
-	return append(body, "]}"...)
+	return encodeListing(groupsKey, total, availableMore, groups)
 }
 
 type apiError struct {

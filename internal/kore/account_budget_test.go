@@ -22,8 +22,6 @@ func TestA429WaitsForTheAccountsWindows(t *testing.T) {
 	}{
 		{name: "without Retry-After", failure: status(http.StatusTooManyRequests),
 			logged: "without saying when to retry"},
-		{name: "with a Retry-After sooner than the budget allows", failure: status(http.StatusTooManyRequests, "Retry-After", "0"),
-			logged: "sooner than the account's request budget allows"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +48,37 @@ func TestA429WaitsForTheAccountsWindows(t *testing.T) {
 				t.Errorf("no log line says %q: %q", tt.logged, logger.all())
 			}
 		})
+	}
+}
+
+// A Retry-After sooner than the account's windows allow is not taken at its word; a later one is.
+func TestARetryAfterTheWindowsContradictWaitsForThem(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 0)
+	server := api.start()
+	logger := &captureLogger{}
+	cfg := kore.WithBudgetWindows(testConfig(server, nil), 1500*time.Millisecond, time.Hour, 10*time.Millisecond)
+	cfg.RequestsPerMinute, cfg.Logger = 1, logger
+	client := newTestClient(t, cfg)
+	if _, err := client.ListGroups(context.Background(), 1); err != nil { // spends the window's one request
+		t.Fatal(err)
+	}
+	answer := func(retryAfter string) *http.Response {
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {retryAfter}}}
+	}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, answer("1"), time.Second); wait < 1400*time.Millisecond || wait > 1510*time.Millisecond {
+		t.Errorf("Retry-After: 1 with 1.5 s of the window left: wait %s, want the window's 1.5 s", wait)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.Contains(line, "sooner than the account's request budget allows")
+	}) {
+		t.Errorf("no log line says why the wait is longer than Retry-After: %q", logger.all())
+	}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, answer("5"), 5*time.Second); wait != 5*time.Second {
+		t.Errorf("Retry-After: 5: wait %s, want 5s as asked", wait)
+	}
+	serverError := &http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}, Body: http.NoBody}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, serverError, time.Second); wait != time.Second {
+		t.Errorf("a 500: wait %s, want the backoff's 1s untouched", wait)
 	}
 }
 

@@ -8,10 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
+	"time"
 )
 
 // rateLimitMessage is the start of the message Kore.ai sends when an account is over its rate limit.
@@ -29,6 +28,7 @@ type APIError struct {
 	Page     int    // the groups page (offset) being read, -1 if not applicable
 	Attempts int    // attempts made for this request
 	Location string // for a redirect, where the server pointed
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *APIError) Error() string {
@@ -39,7 +39,7 @@ func (e *APIError) Error() string {
 		b.WriteString(" " + text)
 	}
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
 	switch {
 	case e.Message != "":
@@ -53,16 +53,8 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
-	switch {
-	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
-		b.WriteString("; check the client ID and client secret (or the JWT), and that the app was created in the " +
-			"Admin Console with the API scope Profile Management > Role Management (apps that enforce JWE or " +
-			"payload encryption are not supported)")
-	case e.isRateLimited():
-		b.WriteString("; Kore.ai allows 60 requests a minute and 1,800 an hour per account: lower the requests " +
-			"per minute, or try again later")
-	case e.StatusCode >= 300 && e.StatusCode < 400 && e.Location != "":
-		fmt.Fprintf(&b, "; the server points to %q: set the host to the address that serves the API", e.Location)
+	if e.StatusCode >= 300 && e.StatusCode < 400 && e.Location != "" {
+		fmt.Fprintf(&b, "; the server points to %q", e.Location)
 	}
 	return b.String()
 }
@@ -72,10 +64,11 @@ func (e *APIError) isRateLimited() bool {
 		containsRateLimitMessage(e.Message) || containsRateLimitMessage(e.Body)
 }
 
-// IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope.
+// IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope. A
+// 403 that carries Kore.ai's rate-limit message is a rate limit, not a refusal.
 func IsUnauthorized(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) &&
+	return errors.As(err, &apiErr) && !apiErr.isRateLimited() &&
 		(apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden)
 }
 
@@ -85,14 +78,27 @@ func IsRateLimited(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.isRateLimited()
 }
 
-// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every group once.
+// PaginationError reports pages that do not fit together: the read cannot be trusted to hold every item once.
 type PaginationError struct {
-	Page   int    // the page at fault
-	Reason string // what is wrong with it
+	Page     int    // the page at fault
+	Reason   string // what is wrong with it
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+
+	// rereadable marks what data changing during the read can explain: the walk reads once more from the start.
+	rereadable bool
 }
 
 func (e *PaginationError) Error() string {
-	return fmt.Sprintf("Kore.ai API returned inconsistent pages: groups page %d: %s", e.Page, e.Reason)
+	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", listingName(e.Endpoint), e.Page,
+		e.Reason)
+}
+
+// listingName names the listing an error is about; errors made before a listing was named are about groups.
+func listingName(endpoint string) string {
+	if endpoint == "" {
+		return "groups"
+	}
+	return endpoint
 }
 
 // DecodeError reports a 2xx answer whose body is not the expected JSON.
@@ -101,21 +107,26 @@ type DecodeError struct {
 	Page       int    // the groups page (offset) being read, -1 if not applicable
 	Body       string // a short cleaned prefix of the body, as in APIError.Body
 	Err        error  // what the decoder found wrong
+	Endpoint   string // the listing being read, as in "bots page 3"; "" means groups
+	// BodyWithheld says the body was JSON and is not quoted: it may carry users' data or bots' app secrets. Err
+	// says where it went wrong instead.
+	BodyWithheld bool
 }
 
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Kore.ai API answered HTTP %d", e.StatusCode)
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for groups page %d", e.Page)
+		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
-	fmt.Fprintf(&b, " with a body that is not a groups page (%v)", e.Err)
-	if e.Body != "" {
-		fmt.Fprintf(&b, ": %q", e.Body)
-	} else {
+	fmt.Fprintf(&b, " with a body that is not a %s page (%v)", listingName(e.Endpoint), e.Err)
+	switch {
+	case e.BodyWithheld: // the account's data (names, emails, app secrets): the decoder's complaint names the field
+	case e.Body == "":
 		b.WriteString(": the body is empty")
+	default: // a proxy's or login page's text, which tells where the host points
+		fmt.Fprintf(&b, ": %q", e.Body)
 	}
-	b.WriteString("; check that the host points at the Kore.ai platform, not at a proxy or login page")
 	return b.String()
 }
 
@@ -127,13 +138,14 @@ type RequestError struct {
 	Page     int // the groups page (offset) being read, -1 if not applicable
 	Attempts int // attempts made, 0 if none could start
 	Err      error
+	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
 }
 
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("reading ")
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, "groups page %d ", e.Page)
+		fmt.Fprintf(&b, "%s page %d ", listingName(e.Endpoint), e.Page)
 	}
 	b.WriteString("from the Kore.ai API")
 	switch {
@@ -144,20 +156,20 @@ func (e *RequestError) Error() string {
 	default:
 		b.WriteString(" failed")
 	}
-	if e.Attempts > 1 {
+	switch {
+	case e.Attempts == 1:
+		b.WriteString(" after 1 attempt")
+	case e.Attempts > 1:
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	b.WriteString(": " + e.Err.Error())
-	if isCertificateError(e.Err) {
-		b.WriteString("; if the server uses a private certificate authority, give its certificate as the CA " +
-			"certificate (skipping verification with insecure is not recommended)")
-	}
 	return b.String()
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-func isCertificateError(err error) bool {
+// IsCertificateError reports whether err comes from a TLS certificate the client could not verify.
+func IsCertificateError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var invalid x509.CertificateInvalidError
 	var hostname x509.HostnameError
@@ -221,61 +233,61 @@ const maxShownChars = 200
 // maxCleanedBytes bounds how much of a body is examined to build that text.
 const maxCleanedBytes = 64 << 10
 
-// jwtLike matches anything that looks like a JWT, or the start of one: its header always encodes to "eyJ".
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*)*`)
-
-// redactor removes secrets from server text before it reaches an error message: servers and proxies sometimes
-// echo the request, and with it the auth header.
-type redactor struct {
-	secrets []string
+// AnswerTooLargeError reports an answer larger than the client reads (MaxAnswerBytes). It is not retried: the same
+// request would bring the same answer.
+type AnswerTooLargeError struct {
+	Limit int64
+	// ContentLength is the size the server announced, or -1 when it announced none and the body ran past Limit.
+	ContentLength int64
 }
 
-func newRedactor(secrets ...string) *redactor {
-	r := &redactor{}
-	for _, s := range secrets {
-		if s != "" {
-			r.secrets = append(r.secrets, s)
-		}
+func (e *AnswerTooLargeError) Error() string {
+	if e.ContentLength >= 0 {
+		return fmt.Sprintf("the answer announces %d bytes (Content-Length), more than the %d MiB the client reads",
+			e.ContentLength, e.Limit>>20)
 	}
-	return r
+	return fmt.Sprintf("the answer runs past the %d MiB the client reads", e.Limit>>20)
 }
 
-const redacted = "[redacted]"
+// ProtocolError reports an answer that is not valid HTTP: a malformed status line, header or chunk. It is not
+// retried: whatever sits at the host does not speak HTTP as Kore.ai does.
+type ProtocolError struct{ Err error }
 
-// clean turns server bytes into a short printable text: valid UTF-8, secrets and tokens redacted, control
-// characters dropped, whitespace collapsed, at most limit characters.
-func (r *redactor) clean(data []byte, limit int) string {
-	if len(data) > maxCleanedBytes {
-		data = data[:maxCleanedBytes]
-	}
-	text := strings.ToValidUTF8(string(data), "")
-	for _, secret := range r.secrets {
-		text = strings.ReplaceAll(text, secret, redacted)
-	}
-	text = jwtLike.ReplaceAllLiteralString(text, redacted)
-
-	// Collect one character beyond the limit, to know whether the text was cut.
-	out := make([]rune, 0, limit+2)
-	pendingSpace := false
-	for _, ch := range text {
-		if len(out) > limit {
-			break
-		}
-		switch {
-		case unicode.IsSpace(ch):
-			pendingSpace = len(out) > 0
-			continue
-		case !unicode.IsPrint(ch): // control and format characters
-			continue
-		}
-		if pendingSpace {
-			out = append(out, ' ')
-			pendingSpace = false
-		}
-		out = append(out, ch)
-	}
-	if len(out) > limit {
-		out = append([]rune(strings.TrimRight(string(out[:limit-1]), " ")), '…')
-	}
-	return string(out)
+func (e *ProtocolError) Error() string {
+	return "the server's answer is not valid HTTP: " + e.Err.Error()
 }
+
+func (e *ProtocolError) Unwrap() error { return e.Err }
+
+// HostNotFoundError reports a host name that does not resolve. It is not retried: DNS said the name does not exist.
+type HostNotFoundError struct {
+	Host string
+	Err  error
+}
+
+func (e *HostNotFoundError) Error() string {
+	return fmt.Sprintf("the host name %q does not resolve: %v", e.Host, e.Err)
+}
+
+func (e *HostNotFoundError) Unwrap() error { return e.Err }
+
+// WaitPastDeadlineError reports a request that was not retried because the wait before the next attempt (the
+// server's Retry-After, or the client's backoff) would end after the caller's deadline. Err is the last answer or
+// failure; errors.As reaches it (and IsRateLimited sees a 429 through it).
+type WaitPastDeadlineError struct {
+	Wait       time.Duration // the wait that was needed
+	Left       time.Duration // the time that was left before the deadline
+	RetryAfter bool          // the wait came from the server's Retry-After
+	Err        error
+}
+
+func (e *WaitPastDeadlineError) Error() string {
+	source := "the backoff before the next attempt"
+	if e.RetryAfter {
+		source = "the server's Retry-After"
+	}
+	return fmt.Sprintf("%v; not retried: %s asks for a wait of %s, longer than the %s left before the deadline",
+		e.Err, source, e.Wait.Round(time.Second), e.Left.Round(time.Millisecond))
+}
+
+func (e *WaitPastDeadlineError) Unwrap() error { return e.Err }

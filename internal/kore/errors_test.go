@@ -83,10 +83,9 @@ func TestErrorMessages(t *testing.T) {
 		want []string
 	}{
 		{
-			name: "an API error shows status, page, message, code, attempts and a hint",
+			name: "an API error shows status, page, message, code and attempts",
 			err:  &kore.APIError{StatusCode: 401, Code: 4002, Message: "Invalid JWT token", Page: 3, Attempts: 2},
-			want: []string{"HTTP 401 Unauthorized", "groups page 3", "Invalid JWT token (code 4002)", "after 2 attempts",
-				"Profile Management > Role Management"},
+			want: []string{"HTTP 401 Unauthorized", "groups page 3", "Invalid JWT token (code 4002)", "after 2 attempts"},
 		},
 		{
 			name: "an API error without a message shows the body",
@@ -94,9 +93,9 @@ func TestErrorMessages(t *testing.T) {
 			want: []string{"HTTP 502 Bad Gateway", `"<html>Bad Gateway</html>"`},
 		},
 		{
-			name: "a rate-limited answer explains Kore.ai's limits",
+			name: "a rate-limited answer says how many attempts it took",
 			err:  &kore.APIError{StatusCode: 429, Page: 0, Attempts: 6},
-			want: []string{"HTTP 429", "after 6 attempts", "60 requests a minute and 1,800 an hour"},
+			want: []string{"HTTP 429", "after 6 attempts"},
 		},
 		{
 			name: "a decode error shows the status and the body",
@@ -148,9 +147,10 @@ func TestParseRetryAfter(t *testing.T) {
 		wantOK bool
 	}{
 		{name: "delta seconds", value: "2", want: 2 * time.Second, wantOK: true},
-		{name: "zero seconds", value: "0", want: 0, wantOK: true},
+		{name: "zero seconds means no wait from the server", value: "0"},
 		{name: "an HTTP date in the future", value: "Sun, 01 Jun 2025 12:00:07 GMT", want: 7 * time.Second, wantOK: true},
-		{name: "an HTTP date in the past means no wait", value: "Sun, 01 Jun 2025 11:00:00 GMT", want: 0, wantOK: true},
+		{name: "an HTTP date in the past means no wait from the server", value: "Sun, 01 Jun 2025 11:00:00 GMT"},
+		{name: "the present means no wait from the server", value: "Sun, 01 Jun 2025 12:00:00 GMT"},
 		{name: "an RFC 850 date", value: "Sunday, 01-Jun-25 12:00:30 GMT", want: 30 * time.Second, wantOK: true},
 		{name: "a wait beyond an hour is capped at an hour", value: "86400", want: time.Hour, wantOK: true},
 		{name: "a huge number is capped, not overflowed", value: "99999999999999999999", want: time.Hour, wantOK: true},

@@ -1,6 +1,11 @@
 package kore
 
 import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
 	"time"
 )
 
@@ -19,7 +24,7 @@ func WithBackoff(cfg Config, low, high time.Duration) Config {
 	return cfg
 }
 
-// WithFlightJoinedHook calls hook whenever a ListGroups caller has started or joined a shared read.
+// WithFlightJoinedHook calls hook whenever a caller of any listing has started or joined a shared read.
 func WithFlightJoinedHook(cfg Config, hook func()) Config {
 	cfg.hooks = cfg.testHooks()
 	cfg.hooks.flightJoined = hook
@@ -42,11 +47,34 @@ func WithBudgetWindows(cfg Config, short, long, margin time.Duration) Config {
 	return cfg
 }
 
-// GroupsPage is the decoded wire form of one page.
-type GroupsPage = groupsPage
+// GroupsPage is the decoded wire form of one page of the Get Groups API.
+type GroupsPage struct {
+	Total         *int        `json:"total"`
+	AvailableMore *bool       `json:"availableMore"`
+	Groups        []wireGroup `json:"groups"`
+}
 
-// DecodeGroupsPage decodes one answer of the Get Groups API.
-func DecodeGroupsPage(data []byte) (*GroupsPage, error) { return decodeGroupsPage(data) }
+// DecodeGroupsPage decodes one answer of the Get Groups API as the page walk does, refusing null groups.
+func DecodeGroupsPage(data []byte) (*GroupsPage, error) {
+	page, err := decodeListingPage[wireGroup](data, "groups")
+	if err != nil {
+		return nil, err
+	}
+	out := &GroupsPage{Total: page.Total, AvailableMore: page.AvailableMore}
+	if page.Items != nil {
+		if i := slices.Index(page.Items, nil); i >= 0 {
+			return nil, fmt.Errorf(`element %d of "groups" is null`, i)
+		}
+		out.Groups = values(page.Items)
+	}
+	return out, nil
+}
+
+// BotsPage is the decoded wire form of one page of the Get Bots API; a null bot is a nil entry.
+type BotsPage = listingPage[Bot]
+
+// DecodeBotsPage decodes one answer of the Get Bots API as the page walk does.
+func DecodeBotsPage(data []byte) (*BotsPage, error) { return decodeListingPage[Bot](data, "bots") }
 
 // ChildGroupIDsOf returns the child group ids of every group of a decoded page, as ListGroups would.
 func ChildGroupIDsOf(page *GroupsPage) [][]string {
@@ -69,5 +97,18 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 
 // CleanServerText is the cleaning applied to server text quoted in errors, with the given secrets redacted.
 func CleanServerText(data []byte, limit int, secrets ...string) string {
-	return newRedactor(secrets...).clean(data, limit)
+	return NewRedactor(secrets...).clean(data, limit)
+}
+
+// WithDialer replaces the network dialer, so that a test can make a name lookup fail without resolving a name.
+func WithDialer(cfg Config, dial func(ctx context.Context, network, addr string) (net.Conn, error)) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.dial = dial
+	return cfg
+}
+
+// BudgetWaitAfter429 is the wait chosen after an answer, given the wait the retry policy chose before the account's
+// windows were consulted.
+func BudgetWaitAfter429(ctx context.Context, c *Client, resp *http.Response, chosen time.Duration) time.Duration {
+	return c.budgetWaitAfter429(ctx, resp, chosen)
 }

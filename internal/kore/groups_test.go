@@ -167,17 +167,21 @@ func TestListGroupsFollowsAvailableMoreWhenDataGrows(t *testing.T) {
 	}
 }
 
-func TestListGroupsDropsDuplicateGroupsWithWarning(t *testing.T) {
-	groups := makeGroups(4, 1)
+func TestListGroupsKeepsAGroupSeenTwiceWithTheSameContentOnce(t *testing.T) {
+	groups := makeGroups(5, 1)
 	api := newFakeAPI(t, groups, 2)
-	// A group was added at the front during the read, pushing g-00001 onto page 1, where it is seen again.
+	// Data moved between pages: g-00003 is served again, unchanged, at the top of page 2.
 	api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, offset int) bool {
 		switch offset {
 		case 0:
-			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 4, AvailableMore: true, Groups: groups[0:2]})
+			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 5, AvailableMore: true, Groups: groups[0:2]})
 		case 1:
-			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 4, AvailableMore: false,
-				Groups: []kore.Group{groups[1], groups[2]}})
+			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 5, AvailableMore: true, Groups: groups[2:4]})
+		case 2:
+			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 5, AvailableMore: true,
+				Groups: []kore.Group{groups[3], groups[4]}})
+		default:
+			writeJSON(w, http.StatusOK, groupsPageJSON{Total: 5})
 		}
 		return true
 	}
@@ -188,18 +192,18 @@ func TestListGroupsDropsDuplicateGroupsWithWarning(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ListGroups: %v", err)
 	}
-	if got, want := groupIDs(list.Groups), []string{"g-00000", "g-00001", "g-00002"}; !slices.Equal(got, want) {
+	if got, want := groupIDs(list.Groups), groupIDs(groups); !slices.Equal(got, want) {
 		t.Errorf("group ids = %v, want %v (first occurrence kept)", got, want)
 	}
-	if !containsWarning(list.Warnings, "1 group appeared on more than one page") {
-		t.Errorf("warnings %q do not report the duplicate", list.Warnings)
+	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, "1 group appeared on more than one page") {
+		t.Errorf("warnings %q, want one reporting the duplicate", list.Warnings)
 	}
-	if !containsWarning(list.Warnings, "total of 4 groups, but 3 were read") {
-		t.Errorf("warnings %q do not report the total that differs", list.Warnings)
+	if got := api.calls.Load(); got != 4 {
+		t.Errorf("requests = %d, want 4: one read, no second one", got)
 	}
 }
 
-func TestListGroupsWarnsWhenTotalDiffersFromGroupsRead(t *testing.T) {
+func TestListGroupsFailsWhenFewerGroupsThanTheTotalAreRead(t *testing.T) {
 	groups := makeGroups(3, 0)
 	api := newFakeAPI(t, groups, 50)
 	api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, _ int) bool {
@@ -210,14 +214,35 @@ func TestListGroupsWarnsWhenTotalDiffersFromGroupsRead(t *testing.T) {
 	client := newTestClient(t, testConfig(server, nil))
 
 	list, err := client.ListGroups(context.Background(), 50)
+	var paginationErr *kore.PaginationError
+	if !errors.As(err, &paginationErr) || !strings.Contains(err.Error(), "total is 5 groups, but the pages held 3") ||
+		!strings.Contains(err.Error(), "second read") {
+		t.Fatalf("list, error = %v, %v; want a *PaginationError naming 5 and 3 after a second read", list, err)
+	}
+	if got := api.calls.Load(); got != 2 {
+		t.Errorf("requests = %d, want 2: the read and one more from the start", got)
+	}
+}
+
+func TestListGroupsWarnsWhenMoreGroupsThanTheTotalAreRead(t *testing.T) {
+	groups := makeGroups(3, 0)
+	api := newFakeAPI(t, groups, 50)
+	api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, _ int) bool {
+		writeJSON(w, http.StatusOK, groupsPageJSON{Total: 2, AvailableMore: false, Groups: groups})
+		return true
+	}
+	server := api.start()
+	client := newTestClient(t, testConfig(server, nil))
+
+	list, err := client.ListGroups(context.Background(), 50)
 	if err != nil {
 		t.Fatalf("ListGroups: %v", err)
 	}
-	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, "total of 5 groups, but 3 were read") {
-		t.Errorf("warnings = %q, want one naming 5 and 3", list.Warnings)
+	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, "total of 2 groups, but 3 were read") {
+		t.Errorf("warnings = %q, want one naming 2 and 3", list.Warnings)
 	}
-	if list.Total != 5 || len(list.Groups) != 3 {
-		t.Errorf("Total, groups = %d, %d; want 5, 3", list.Total, len(list.Groups))
+	if list.Total != 2 || len(list.Groups) != 3 {
+		t.Errorf("Total, groups = %d, %d; want 2, 3", list.Total, len(list.Groups))
 	}
 }
 
@@ -256,15 +281,13 @@ func TestListGroupsSkipsPagesAfterOneThatEndsTheData(t *testing.T) {
 	cfg.MaxConcurrency = 1
 	client := newTestClient(t, cfg)
 
-	list, err := client.ListGroups(context.Background(), 10)
-	if err != nil {
-		t.Fatalf("ListGroups: %v", err)
+	// Fewer groups than the total: the read fails, but neither read asks for a page after the one that said no more.
+	_, err := client.ListGroups(context.Background(), 10)
+	if err == nil || !strings.Contains(err.Error(), "total is 100 groups, but the pages held 15") {
+		t.Fatalf("error = %v, want one naming the total of 100 and the 15 read", err)
 	}
-	if got := api.calls.Load(); got != 2 {
-		t.Errorf("requests = %d, want 2: nothing after the page that said no more", got)
-	}
-	if len(list.Groups) != 15 || !containsWarning(list.Warnings, "total of 100 groups, but 15 were read") {
-		t.Errorf("groups, warnings = %d, %q; want 15 and a warning naming 100 and 15", len(list.Groups), list.Warnings)
+	if got := api.calls.Load(); got != 4 {
+		t.Errorf("requests = %d, want 4: two reads of pages 0 and 1, nothing after the page that said no more", got)
 	}
 }
 

@@ -1,85 +1,194 @@
 package kore
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 )
 
-// groupsPage is one answer of the Get Groups API, decoded as it came: the walk interprets it.
-type groupsPage struct {
-	Total         *int        `json:"total"`
-	AvailableMore *bool       `json:"availableMore"`
-	Groups        []wireGroup `json:"groups"`
+// listingPage is one answer of a listing endpoint, {"total", "availableMore", "<items>": [...]}, decoded as it
+// came: the walk interprets it.
+type listingPage[T any] struct {
+	Total         *int
+	AvailableMore *bool
+	// Items holds the items in the order sent; a JSON null element is a nil entry, for the walk to refuse.
+	Items []*T
 }
 
-// wireGroup is a Group as the API sends it. Its ChildGroups field is at a shallower depth than the embedded
-// Group.ChildGroupIDs, so encoding/json decodes "groups" into it and the rest of the group straight into Group.
-type wireGroup struct {
-	Group
-	ChildGroups []childGroupRef `json:"groups"`
-}
-
-// childGroupRef is one entry of a group's child groups: the API sends either the child's id or an object whose
-// _id is the id.
-type childGroupRef string
-
-func (r *childGroupRef) UnmarshalJSON(data []byte) error {
-	if len(data) == 0 {
-		return errors.New("empty child group reference")
+// decodeListingPage decodes one answer, reading the items under itemsKey and skipping fields it does not know.
+//
+// It streams through the body rather than decoding into a map first, so a page costs its items and nothing
+// more. Its errors say where the body went wrong (the field, the element, the byte) and never quote the body:
+// a listing carries users' emails and bots' app secrets.
+func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	page := &listingPage[T]{}
+	start, err := dec.Token()
+	switch {
+	case err != nil:
+		return nil, describeJSONError(err, dec, "")
+	case start == nil: // null: like encoding/json, an empty page; the total is then missing
+	case start != json.Delim('{'):
+		return nil, fmt.Errorf("cannot unmarshal a JSON %s into a page object", jsonKind(start))
+	default:
+		if err := page.decodeFields(dec, itemsKey); err != nil {
+			return nil, err
+		}
 	}
-	switch data[0] {
-	case '"':
-		var id string
-		if err := json.Unmarshal(data, &id); err != nil {
-			return err
-		}
-		*r = childGroupRef(id)
-		return nil
-	case '{':
-		var object struct {
-			ID *string `json:"_id"`
-		}
-		if err := json.Unmarshal(data, &object); err != nil {
-			return err
-		}
-		if object.ID == nil {
-			return errors.New("a child group object has no _id")
-		}
-		*r = childGroupRef(*object.ID)
-		return nil
-	case 'n': // null: by encoding/json's convention a no-op; the empty reference is dropped later
-		return nil
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("the page object is followed by more data at byte %d", dec.InputOffset())
 	}
-	return errors.New("a child group reference is neither an id string nor an object with _id")
-}
 
-// decodeGroupsPage decodes one answer and checks the fields the walk relies on.
-func decodeGroupsPage(data []byte) (*groupsPage, error) {
-	var page groupsPage
-	if err := json.Unmarshal(data, &page); err != nil {
-		return nil, err
-	}
 	switch {
 	case page.Total == nil:
 		return nil, errors.New(`the field "total" is missing`)
 	case *page.Total < 0:
 		return nil, fmt.Errorf(`the field "total" is negative (%d)`, *page.Total)
 	}
-	return &page, nil
+	return page, nil
 }
 
-// childGroupIDs converts the references, dropping empty ones (they name no group). It keeps the API's
-// distinction between null (nil) and [] (empty, non-nil).
-func childGroupIDs(refs []childGroupRef) []string {
-	if refs == nil {
-		return nil
-	}
-	ids := make([]string, 0, len(refs))
-	for _, ref := range refs {
-		if ref != "" {
-			ids = append(ids, string(ref))
+// decodeFields reads the members of the page object, its opening brace already read. A field sent twice counts
+// once, the last time, as with encoding/json.
+func (page *listingPage[T]) decodeFields(dec *json.Decoder, itemsKey string) error {
+	for dec.More() {
+		token, err := dec.Token()
+		if err != nil {
+			return describeJSONError(err, dec, "")
+		}
+		key, _ := token.(string) // the decoder only yields strings in key position
+		switch key {
+		case "total":
+			page.Total = nil
+			if err := dec.Decode(&page.Total); err != nil {
+				return describeJSONError(err, dec, `the field "total"`)
+			}
+		case "availableMore":
+			page.AvailableMore = nil
+			if err := dec.Decode(&page.AvailableMore); err != nil {
+				return describeJSONError(err, dec, `the field "availableMore"`)
+			}
+		case itemsKey:
+			items, err := decodeItems[T](dec, itemsKey)
+			if err != nil {
+				return err
+			}
+			page.Items = items
+		default:
+			var skipped json.RawMessage
+			if err := dec.Decode(&skipped); err != nil { // its name is server text, perhaps data: not quoted
+				return describeJSONError(err, dec, "a field the client does not read")
+			}
 		}
 	}
-	return ids
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return describeJSONError(err, dec, "")
+	}
+	return nil
+}
+
+// decodeItems reads the items array one element at a time, so that an error can name the element.
+func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
+	field := fmt.Sprintf("the field %q", itemsKey)
+	start, err := dec.Token()
+	switch {
+	case err != nil:
+		return nil, describeJSONError(err, dec, field)
+	case start == nil:
+		return nil, nil
+	case start != json.Delim('['):
+		return nil, fmt.Errorf("%s is a JSON %s, not an array", field, jsonKind(start))
+	}
+	items := []*T{}
+	for dec.More() {
+		var item *T
+		if err := dec.Decode(&item); err != nil {
+			return nil, describeJSONError(err, dec, fmt.Sprintf("element %d of %q", len(items), itemsKey))
+		}
+		items = append(items, item)
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
+		return nil, describeJSONError(err, dec, field)
+	}
+	return items, nil
+}
+
+// describeJSONError restates a decoding error without any text of the body: encoding/json quotes the offending
+// character or number, and a listing's body is users' data.
+func describeJSONError(err error, dec *json.Decoder, where string) error {
+	if where != "" {
+		where = " in " + where
+	}
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("the JSON ends early%s, at byte %d", where, dec.InputOffset())
+	case errors.As(err, &syntax):
+		return fmt.Errorf("invalid JSON%s at byte %d", where, syntax.Offset)
+	case errors.As(err, &typeErr):
+		kind, _, _ := strings.Cut(typeErr.Value, " ") // "number 1e400" names the number: keep the kind only
+		target := typeErr.Type.String()
+		if typeErr.Field != "" {
+			return fmt.Errorf("cannot unmarshal a JSON %s into the field %q (%s)%s, at byte %d", kind, typeErr.Field,
+				target, where, typeErr.Offset)
+		}
+		return fmt.Errorf("cannot unmarshal a JSON %s into %s%s, at byte %d", kind, target, where, typeErr.Offset)
+	}
+	// Errors of this package's own UnmarshalJSON methods, which never quote what they refuse.
+	return fmt.Errorf("%w%s, before byte %d", err, where, dec.InputOffset())
+}
+
+// jsonKind names the kind of JSON value a token starts.
+func jsonKind(token json.Token) string {
+	switch token.(type) {
+	case json.Delim:
+		if token == json.Delim('[') {
+			return "array"
+		}
+		return "object"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case nil:
+		return "null"
+	}
+	return "number"
+}
+
+// looksLikeJSON reports whether a body starts like a JSON object, array or string. Such a body is never quoted in
+// an error, even cleaned: it is a listing's data, users' emails or bots' app secrets included. Anything else (a
+// proxy's HTML page, plain text) is quoted, cleaned, because it tells the user where the request really went.
+func looksLikeJSON(body []byte) bool {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	return len(trimmed) > 0 && strings.IndexByte(`{["`, trimmed[0]) >= 0
+}
+
+// refuseNull fails for a JSON null where an object of a list belongs: decoded as is, it would become an invented
+// entry with every field empty.
+func refuseNull(data []byte, what string) error {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return fmt.Errorf("a null %s", what)
+	}
+	return nil
+}
+
+// nonNullStrings converts a list of strings decoded with room for nulls, refusing any: a null would become an
+// invented empty name. It keeps null (nil) and [] (empty, non-nil) apart.
+func nonNullStrings(list []*string, what string) ([]string, error) {
+	if list == nil {
+		return nil, nil
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		if s == nil {
+			return nil, fmt.Errorf("a null in %s", what)
+		}
+		out[i] = *s
+	}
+	return out, nil
 }

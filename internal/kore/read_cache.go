@@ -2,6 +2,7 @@ package kore
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"time"
 
@@ -64,4 +65,41 @@ func (c *Client) cachedRead(ctx context.Context, key string, read func(ctx conte
 		c.warn(ctx, "Kore.ai read not cached", map[string]any{"key": key, "error": res.StoreErr.Error()})
 	}
 	return res.Data, cacheInfo{fromCache: res.FromCache, age: res.Age}, nil
+}
+
+// cachedList is a read through the shared cache: its result is stored as JSON under key (the endpoint and its
+// parameters; the cache adds the account). The list types hold only exported fields with JSON tags, and null and
+// empty stay apart, so a list read from the cache is the list that was stored.
+func cachedList[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
+	for attempt := 0; ; attempt++ {
+		var fresh *L
+		data, info, err := c.cachedRead(ctx, key, func(ctx context.Context) ([]byte, error) {
+			list, err := read(ctx)
+			if err != nil {
+				return nil, err
+			}
+			fresh = list
+			return json.Marshal(list)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if fresh != nil {
+			return fresh, nil
+		}
+		list := new(L)
+		if err := json.Unmarshal(data, list); err != nil {
+			// Entries are authenticated, so this is an entry of another version of this client: read again.
+			c.readCache.Forget(key)
+			if attempt == 0 {
+				continue
+			}
+			return read(ctx)
+		}
+		if info.fromCache {
+			c.debug(ctx, "Kore.ai read answered from the cache, "+info.age.Round(time.Second).String()+" old",
+				map[string]any{"read": key, "from_cache": true, "cache_age_s": int64(info.age.Seconds())})
+		}
+		return list, nil
+	}
 }

@@ -50,11 +50,11 @@ func (c *Client) get(ctx context.Context, target string, page int) (body []byte,
 	}
 	resp, err := retrying.Do(req)
 	if err != nil {
-		return nil, 0, &RequestError{Page: page, Attempts: state.attempts, Err: err}
+		return nil, 0, &RequestError{Page: page, Attempts: state.attempts, Err: policy.explain(c.redactor.redactError(err))}
 	}
 	body = bodyBytes(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, resp.StatusCode, c.newAPIError(resp, body, page, state.attempts)
+		return nil, resp.StatusCode, policy.explain(c.newAPIError(resp, body, page, state.attempts))
 	}
 	return body, resp.StatusCode, nil
 }
@@ -68,6 +68,18 @@ type retryPolicy struct {
 	// What the last attempt ended with, for the retry log line.
 	lastStatus int
 	lastErr    error
+	// pastDeadline is set when the last failure was not retried because the wait would end after the deadline.
+	pastDeadline *WaitPastDeadlineError
+}
+
+// explain wraps the request's final error when the policy gave up on it for want of time, so that the error says so.
+func (p *retryPolicy) explain(err error) error {
+	if p.pastDeadline == nil {
+		return err
+	}
+	explained := *p.pastDeadline
+	explained.Err = err
+	return &explained
 }
 
 // check is the retryablehttp.CheckRetry of one request. It never returns an error, so that the final answer or
@@ -98,9 +110,12 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 	if resp != nil {
 		p.lastStatus = resp.StatusCode
 	}
-	wait := p.client.retryWait(resp, p.state.attempts)
-	wait = p.client.budgetWaitAfter429(ctx, resp, wait)
+	wait, fromServer := p.client.retryWait(resp, p.state.attempts)
+	if budgetWait := p.client.budgetWaitAfter429(ctx, resp, wait); budgetWait != wait {
+		wait, fromServer = budgetWait, false // the account's windows chose it
+	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		p.pastDeadline = &WaitPastDeadlineError{Wait: wait, Left: max(time.Until(deadline), 0), RetryAfter: fromServer}
 		p.client.warn(ctx, "Kore.ai API request not retried: the wait would pass the deadline", p.logFields(wait))
 		return false, nil
 	}
@@ -127,7 +142,7 @@ func (p *retryPolicy) logFields(wait time.Duration) map[string]any {
 		fields["status"] = p.lastStatus
 	}
 	if p.lastErr != nil {
-		fields["error"] = p.lastErr.Error()
+		fields["error"] = p.client.redactor.Redact(p.lastErr.Error())
 	}
 	return fields
 }
@@ -150,14 +165,16 @@ func isRetryableResponse(resp *http.Response) bool {
 // rateLimitScanBytes is how much of an error answer is searched for the rate-limit message: it comes first.
 const rateLimitScanBytes = 4 << 10
 
-// retryWait honours Retry-After when the answer has one, and otherwise backs off with jitter.
-func (c *Client) retryWait(resp *http.Response, attempts int) time.Duration {
+// retryWait honours a Retry-After that asks for a wait, never shorter than the backoff's floor; otherwise (no header,
+// 0, a negative number or a date in the past) it backs off with jitter, so that a server saying "slow down" without
+// a usable wait never gets a burst of retries. fromServer tells which of the two chose the wait.
+func (c *Client) retryWait(resp *http.Response, attempts int) (wait time.Duration, fromServer bool) {
 	if resp != nil {
 		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return wait
+			return max(wait, c.backoffMin), true
 		}
 	}
-	return jitteredBackoff(c.backoffMin, c.backoffMax, attempts)
+	return jitteredBackoff(c.backoffMin, c.backoffMax, attempts), false
 }
 
 // jitteredBackoff returns the wait before retry number retry (from 1). Its ceiling doubles from 2×low up to high,
@@ -176,7 +193,8 @@ func jitteredBackoff(low, high time.Duration, retry int) time.Duration {
 	return low + rand.N(ceiling-low+1)
 }
 
-// parseRetryAfter reads Retry-After as delta seconds or an HTTP date. A date in the past means no wait.
+// parseRetryAfter reads Retry-After as delta seconds or an HTTP date. Only a wait longer than zero counts: 0, a
+// negative number or a date that has passed give no wait (ok is false), and the caller backs off instead.
 func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
 	if value == "" {
@@ -186,11 +204,13 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	switch {
 	case errors.Is(err, strconv.ErrRange), err == nil && seconds > uint64(maxRetryAfter/time.Second):
 		return maxRetryAfter, true
+	case err == nil && seconds == 0:
+		return 0, false
 	case err == nil:
 		return time.Duration(seconds) * time.Second, true
 	}
-	if at, err := http.ParseTime(value); err == nil {
-		return min(max(at.Sub(now), 0), maxRetryAfter), true
+	if at, err := http.ParseTime(value); err == nil && at.After(now) {
+		return min(at.Sub(now), maxRetryAfter), true
 	}
 	return 0, false
 }

@@ -564,8 +564,24 @@ func TestRateLimitMessageIsRecognisedWhateverTheStatus(t *testing.T) {
 			t.Errorf("IsRateLimited, IsUnauthorized = %v, %v for %v; want true, false",
 				kore.IsRateLimited(err), kore.IsUnauthorized(err), err)
 		}
-		if !strings.Contains(err.Error(), "60 requests a minute") {
-			t.Errorf("error %q does not explain Kore.ai's limit", err)
+	})
+	t.Run("on a 403 it is a rate limit, not a refusal of the credentials", func(t *testing.T) {
+		api := newFakeAPI(t, makeGroups(2, 0), 50)
+		api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, _ int) bool {
+			writeAPIError(w, http.StatusForbidden, 0, message)
+			return true
+		}
+		waits := &waitRecorder{}
+		cfg := testConfig(api.start(), waits)
+		cfg.MaxRetries = 2
+		client := newTestClient(t, cfg)
+		_, err := client.ListGroups(context.Background(), 50)
+		if !kore.IsRateLimited(err) || kore.IsUnauthorized(err) {
+			t.Errorf("IsRateLimited, IsUnauthorized = %v, %v for %v; want true, false",
+				kore.IsRateLimited(err), kore.IsUnauthorized(err), err)
+		}
+		if api.calls.Load() != 3 || len(waits.recorded()) != 2 {
+			t.Errorf("requests, waits = %d, %d; want 3, 2 (a rate limit is retried)", api.calls.Load(), len(waits.recorded()))
 		}
 	})
 }

@@ -6,14 +6,38 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/textproto"
+	"strings"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
 )
 
-// maxResponseBytes bounds a buffered answer. A page of 50 groups with thousands of users each stays far below it.
-const maxResponseBytes = 128 << 20
+// Memory bounds of the answers the client reads. Every answer is read whole before it is decoded (so that a body
+// that stalls fails its attempt and can be retried), so these bounds are what a server can make the client hold.
+const (
+	// MaxAnswerBytes is the largest answer read, after decompression. A user of the Get Groups API is about 280
+	// bytes of JSON (testdata/kore_sample_response.json), so a page of 50 groups with 2,000 members each is about
+	// 27 MiB: 32 MiB fits the largest page a real account sends, and a larger answer fails at once, not retried.
+	MaxAnswerBytes = 32 << 20
+	// largeAnswerBytes is how much of an answer is read before it must take the client's one large-answer slot:
+	// at most one answer at a time grows past it, so that max_concurrency = 16 answers at the cap hold about
+	// 15 x 2 x 2 MiB + 2 x 32 MiB (each answer is copied once into a buffer of its exact size) = 124 MiB, not
+	// 16 x 64 MiB. A page of 50 groups of about 150 members each stays under it and is read without waiting.
+	largeAnswerBytes = 2 << 20
+)
+
+// firstChunkBytes and maxChunkBytes size the pieces an answer is read in: small answers (errors, small pages) take
+// one small allocation, large ones a few dozen; the buffer never grows by doubling, which would need up to three
+// times the answer at once.
+const (
+	firstChunkBytes = 16 << 10
+	maxChunkBytes   = 1 << 20
+)
 
 // attemptTransport does what must happen once per attempt rather than once per request: it waits for the
 // account's request budget, sets a freshly signed token, and reads the whole answer under the attempt's deadline, so
@@ -24,6 +48,9 @@ type attemptTransport struct {
 	tokens  tokenSource
 	timeout time.Duration
 	logger  Logger
+	// largeAnswers is the one slot an answer takes to grow past largeAnswerBytes.
+	largeAnswers *semaphore.Weighted
+	redactor     *Redactor
 }
 
 // requestState follows one logical request across its attempts. The attempts of one request run one after the
@@ -56,7 +83,7 @@ func bodyBytes(resp *http.Response) []byte {
 	if b, ok := resp.Body.(bufferedBody); ok {
 		return b.data
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes))
 	resp.Body.Close()
 	return data
 }
@@ -111,7 +138,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp, err := t.base.RoundTrip(out)
 	if err == nil {
 		var data []byte
-		data, err = readBody(resp)
+		data, err = readBody(attemptCtx, resp, t.largeAnswers)
 		resp.Body.Close()
 		if err == nil {
 			resp.Body = bufferedBody{Reader: bytes.NewReader(data), data: data}
@@ -119,7 +146,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	if err != nil {
-		err = attemptError(ctx, attemptCtx, t.timeout, err)
+		err = attemptError(ctx, attemptCtx, t.timeout, classifyTransportError(err))
 	}
 	t.logAttempt(ctx, req, state.attempts, started, resp, err)
 	if err != nil {
@@ -128,20 +155,94 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// readBody reads the whole body, presized from Content-Length when the server sent one.
-func readBody(resp *http.Response) ([]byte, error) {
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
-		buf.Grow(int(n) + bytes.MinRead)
+// readBody reads the whole body within MaxAnswerBytes. An announced Content-Length above the cap is refused before
+// anything is read, and the announcement never sizes a buffer: a server may announce 128 MiB and send ten bytes.
+// The cap counts the bytes as decoded, so it holds for a compressed body too (Go's transport inflates gzip
+// transparently, and a small gzip bomb inflates no further than the cap).
+func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.Weighted) ([]byte, error) {
+	if resp.ContentLength > MaxAnswerBytes {
+		return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: resp.ContentLength}}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return nil, err
+	var chunks [][]byte
+	total, chunkSize := 0, firstChunkBytes
+	holdsSlot := false
+	defer func() {
+		if holdsSlot {
+			largeAnswers.Release(1)
+		}
+	}()
+	for {
+		if total >= largeAnswerBytes && !holdsSlot && largeAnswers != nil {
+			if err := largeAnswers.Acquire(ctx, 1); err != nil {
+				return nil, err
+			}
+			holdsSlot = true
+		}
+		// Read one byte past the cap, to tell an answer of exactly MaxAnswerBytes from a longer one.
+		chunk := make([]byte, min(chunkSize, MaxAnswerBytes+1-total))
+		n, err := fill(resp.Body, chunk)
+		if n > 0 {
+			chunks = append(chunks, chunk[:n])
+			total += n
+		}
+		if total > MaxAnswerBytes {
+			return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: -1}}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err // io.ErrUnexpectedEOF here is a body cut short of its Content-Length
+		}
+		chunkSize = min(chunkSize*2, maxChunkBytes)
 	}
-	if n > maxResponseBytes {
-		return nil, &permanentError{fmt.Errorf("the answer is larger than %d MiB", maxResponseBytes>>20)}
+	data := make([]byte, 0, total)
+	for _, chunk := range chunks {
+		data = append(data, chunk...)
 	}
-	return buf.Bytes(), nil
+	return data, nil
+}
+
+// fill reads until buf is full or the body ends; unlike io.ReadFull it passes the body's own errors through
+// unchanged, so that the end of the body (io.EOF) is not confused with a body cut short (io.ErrUnexpectedEOF).
+func fill(body io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := body.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// classifyTransportError marks what another attempt cannot fix as permanent, with a type that says what happened.
+func classifyTransportError(err error) error {
+	var permanent *permanentError
+	var dnsErr *net.DNSError
+	var protocolErr textproto.ProtocolError
+	switch {
+	case errors.As(err, &permanent):
+		return err
+	case errors.As(err, &dnsErr) && (dnsErr.IsNotFound || (!dnsErr.IsTimeout && !dnsErr.IsTemporary)):
+		return &permanentError{&HostNotFoundError{Host: dnsErr.Name, Err: err}}
+	case errors.As(err, &protocolErr), isMalformedHTTP(err):
+		return &permanentError{&ProtocolError{Err: err}}
+	}
+	return err
+}
+
+// isMalformedHTTP recognises net/http's complaints about an answer that is not HTTP; they have no exported type.
+func isMalformedHTTP(err error) bool {
+	text := err.Error()
+	for _, marker := range []string{"malformed HTTP", "malformed MIME header", "malformed chunked encoding",
+		"invalid header field", "server gave HTTP response to HTTPS client", "bogus greeting"} {
+		if strings.Contains(text, marker) {
+			return true
+		}
+	}
+	return false
 }
 
 // attemptError tells the caller's cancellation apart from the attempt's own timeout.
@@ -174,7 +275,7 @@ func (t *attemptTransport) logAttempt(ctx context.Context, req *http.Request, at
 		fields["status"] = resp.StatusCode
 	}
 	if err != nil {
-		fields["error"] = err.Error()
+		fields["error"] = t.redactor.Redact(err.Error())
 	}
 	t.logger.Debug(ctx, "Kore.ai API request", fields)
 }

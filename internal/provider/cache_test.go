@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -161,7 +162,7 @@ func TestResolveCacheSettings(t *testing.T) {
 		{name: "from the environment", env: map[string]string{envCacheDir: "/var/cache/kore", envCacheTTL: "10m",
 			envRequestsPerHour: "900"}, wantDir: "/var/cache/kore", wantTTL: 10 * time.Minute, wantHour: 900},
 		{name: "the provider block wins", model: func(m *providerModel) {
-			m.CacheDir, m.CacheTTL, m.RequestsPerHour = types.StringValue("/hcl"), types.StringValue("0s"), types.Int64Value(5)
+			m.CacheDir, m.CacheTTL, m.RequestsPerHour = types.StringValue("/hcl"), types.StringValue("0s"), types.NumberValue(big.NewFloat(5))
 		}, env: map[string]string{envCacheDir: "/env", envCacheTTL: "1h", envRequestsPerHour: "900"},
 			wantDir: "/hcl", wantHour: 5},
 		{name: "a negative TTL", env: map[string]string{envCacheTTL: "-1m"}, wantErr: "KORE_CACHE_TTL"},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -21,13 +20,7 @@ import (
 // keyed by strings, which the access-mapping example has, so this drives the CLI through terraform-exec itself.
 func applyExample(t *testing.T, example string, env map[string]string) map[string]tfexec.OutputMeta {
 	t.Helper()
-	terraformPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraformPath == "" {
-		var err error
-		if terraformPath, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH (make test does)")
-		}
-	}
+	terraformPath := terraformCLI(t)
 	work := t.TempDir()
 	files, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
 	if err != nil || len(files) == 0 {

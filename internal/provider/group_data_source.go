@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -21,23 +19,22 @@ import (
 )
 
 var (
-	_ datasource.DataSourceWithConfigure        = (*groupDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*groupDataSource)(nil)
-	_ directStateReader                         = (*groupDataSource)(nil)
+	_ stateEncoder                              = (*groupDataSource)(nil)
 )
 
 // groupDataSource is kore_group: one group, looked up by name or ID.
 type groupDataSource struct {
-	client *kore.Client
+	provider *koreProvider
 }
 
-func newGroupDataSource() datasource.DataSource { return &groupDataSource{} }
+func newGroupDataSource(p *koreProvider) datasource.DataSource { return &groupDataSource{provider: p} }
 
 type groupConfig struct {
 	ID            types.String   `tfsdk:"id"`
 	Name          types.String   `tfsdk:"name"`
 	IncludeUsers  types.Bool     `tfsdk:"include_users"`
-	PageSize      types.Int64    `tfsdk:"page_size"`
+	PageSize      types.Number   `tfsdk:"page_size"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 	Description   types.String   `tfsdk:"description"`
 	ChildGroupIDs types.List     `tfsdk:"child_group_ids"`
@@ -45,51 +42,61 @@ type groupConfig struct {
 	Users         types.List     `tfsdk:"users"`
 }
 
-func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
+// groupState is what a read of kore_group writes into state: the group found, and the arguments.
+type groupState struct {
+	cfg      groupConfig
+	row      groupRow
+	pageSize int
 }
 
-func (d *groupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attributes := groupAttributes("")
-	attributes["id"] = schema.StringAttribute{
-		MarkdownDescription: "ID of the group to read (API field `_id`). Exactly one of `id` and `name` is required; " +
-			"the other is filled from the group found.",
+// groupStateObject describes the whole state of kore_group: a group (groupObject) at the top level, whose id and
+// name are also the arguments that look it up, and the arguments of the read.
+var groupStateObject = newObject(append(within(groupObject, func(s *groupState) *groupRow { return &s.row }),
+	argumentField("include_users", schema.BoolAttribute{
+		MarkdownDescription: "When false, `users` is null (`user_count` stays). Defaults to `true`.",
+		Optional:            true,
+		Computed:            true,
+	}, func(w *stateWriter, s *groupState) { w.boolean(s.row.includeUsers) }),
+	argumentField("page_size", schema.NumberAttribute{
+		MarkdownDescription: pageSizeDescription("Groups asked for per page while looking the group up") +
+			" Blocks with the same `page_size` share one read of the pages.",
+		Optional:   true,
+		Computed:   true,
+		Validators: pageSizeValidators(),
+	}, func(w *stateWriter, s *groupState) { w.integer(int64(s.pageSize)) }),
+	blockField("timeouts", readTimeoutsBlock(),
+		func(w *stateWriter, s *groupState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+)...).
+	replace("id", schema.StringAttribute{
+		MarkdownDescription: "ID of the group to read (API field `_id`). Exactly one of `id` and `name` is " +
+			"required; the other is filled from the group found.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attributes["name"] = schema.StringAttribute{
+	}).
+	replace("name", schema.StringAttribute{
 		MarkdownDescription: "Name of the group to read (API field `gN`, case-sensitive). Exactly one of `id` and " +
 			"`name` is required. A name that two groups carry is an error: use `id` then.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attributes["include_users"] = schema.BoolAttribute{
-		MarkdownDescription: "When false, `users` is null (`user_count` stays). Defaults to `true`.",
-		Optional:            true,
-		Computed:            true,
-	}
-	attributes["page_size"] = schema.Int64Attribute{
-		MarkdownDescription: "Groups asked for per page while looking the group up, between 1 and 50. Defaults to " +
-			"`50`. Blocks with the same `page_size` share one read of the pages.",
-		Optional:   true,
-		Computed:   true,
-		Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
-	}
+	})
+
+func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Kore.ai group, with its members, by name or by ID, from the Get Groups API " +
 			"(`GET /api/public/groups`). It shares the read of the pages with every other `kore_groups` and " +
 			"`kore_group` block of the plan.",
-		Attributes: attributes,
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a " +
-					"Go duration. Defaults to `10m`.",
-			}),
-		},
+		Attributes: groupStateObject.attributes(),
+		Blocks:     groupStateObject.blocks(),
 	}
 }
+
+func (d *groupDataSource) stateDescription() describedObject { return groupStateObject }
 
 func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
@@ -97,43 +104,35 @@ func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 	}
 }
 
-func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	resp.Diagnostics.Append(clientFromProviderData(req.ProviderData, &d.client)...)
-}
-
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	resp.Diagnostics.Append(readThroughFramework(ctx, d, d.client, req.Config, &resp.State)...)
+	readThroughFramework(ctx, d.provider, d, req, resp)
 }
 
-func (d *groupDataSource) readState(ctx context.Context, client *kore.Client, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *groupDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	var cfg groupConfig
-	diags.Append(config.Get(ctx, &cfg)...)
+	st := groupState{}
+	diags.Append(config.Get(ctx, &st.cfg)...)
 	if diags.HasError() {
 		return nil, diags
 	}
-	includeUsers := cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
-	pageSize := pageSizeOrDefault(cfg.PageSize)
+	st.row.includeUsers = st.cfg.IncludeUsers.IsNull() || st.cfg.IncludeUsers.ValueBool()
+	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
 
-	list, readDiags := readAllGroups(ctx, client, pageSize, cfg.Timeouts)
+	list, readDiags := readAllGroups(ctx, d.provider.configuredClient(), st.pageSize, st.cfg.Timeouts)
 	diags.Append(readDiags...)
 	if diags.HasError() {
 		return nil, diags
 	}
 
-	g, lookupDiags := findGroup(list.Groups, cfg.ID, cfg.Name)
+	g, lookupDiags := findGroup(list.Groups, st.cfg.ID, st.cfg.Name)
 	diags.Append(lookupDiags...)
 	if diags.HasError() {
 		return nil, diags
 	}
+	st.row.group = g
 
-	w := newStateWriter(estimateStateSize([]*kore.Group{g}, includeUsers))
-	w.object(append(w.groupAttributes(g, includeUsers),
-		attribute{"include_users", func() { w.boolean(includeUsers) }},
-		attribute{"page_size", func() { w.integer(int64(pageSize)) }},
-		attribute{"timeouts", func() { w.timeoutsBlock(timeoutsRead(cfg.Timeouts)) }},
-	))
-
+	w := newStateWriter(estimateStateSize([]*kore.Group{g}, st.row.includeUsers))
+	groupStateObject.write(w, &st)
 	state, err := w.bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Group", err.Error())
@@ -177,7 +176,7 @@ func findGroup(groups []kore.Group, id, name types.String) (*kore.Group, diag.Di
 		}
 		diags.AddAttributeError(path.Root("name"), "Kore.ai Group Name Is Not Unique",
 			fmt.Sprintf("%d groups are named %q (IDs %s). Look the group up by id instead.",
-				len(matches), name.ValueString(), strings.Join(ids, ", ")))
+				len(matches), name.ValueString(), quoteList(ids)))
 	}
 	return nil, diags
 }

@@ -24,7 +24,7 @@ func TestAccGroupDataSource_findsByNameAndByID(t *testing.T) {
 	s := newTestServer(t, groups)
 	target := groups[60]
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `
@@ -83,7 +83,7 @@ func TestAccGroupDataSource_errorsNameWhatWasAsked(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      providerConfig(s) + "data \"kore_group\" \"one\" {\n  " + tc.config + "\n}\n",
@@ -100,7 +100,7 @@ func TestAccDataSources_shareOneReadPerPlan(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, testAccountGroups(), func(o *fakekore.Options) { o.Latency = 0 })
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,131 +20,122 @@ import (
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure = (*groupsDataSource)(nil)
-	_ directStateReader                  = (*groupsDataSource)(nil)
-)
+var _ stateEncoder = (*groupsDataSource)(nil)
 
 // groupsDataSource is kore_groups: every group of the account, filtered, with their members.
 type groupsDataSource struct {
-	client *kore.Client
+	provider *koreProvider
 }
 
-func newGroupsDataSource() datasource.DataSource { return &groupsDataSource{} }
+func newGroupsDataSource(p *koreProvider) datasource.DataSource {
+	return &groupsDataSource{provider: p}
+}
 
 // groupsConfig holds the arguments; the computed attributes are here only because the framework decodes whole
-// objects, and are written by the state encoder.
+// objects, and are written from groupsObject.
 type groupsConfig struct {
 	ID                types.String   `tfsdk:"id"`
 	Names             types.Set      `tfsdk:"names"`
 	IgnoreMissing     types.Bool     `tfsdk:"ignore_missing"`
 	NameRegex         types.String   `tfsdk:"name_regex"`
 	IncludeUsers      types.Bool     `tfsdk:"include_users"`
-	PageSize          types.Int64    `tfsdk:"page_size"`
+	PageSize          types.Number   `tfsdk:"page_size"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 	Total             types.Int64    `tfsdk:"total"`
 	Groups            types.List     `tfsdk:"groups"`
-	GroupsByName      types.Map      `tfsdk:"groups_by_name"`
 	GroupNamesByEmail types.Map      `tfsdk:"group_names_by_email"`
 }
+
+// groupsState is what a read of kore_groups writes into state.
+type groupsState struct {
+	cfg          groupsConfig
+	endpoint     string
+	names        []string // the names argument, nil when it is null
+	includeUsers bool
+	pageSize     int
+	total        int
+	kept         []*kore.Group
+	rows         []*groupRow // kept, with includeUsers
+}
+
+// groupsObject describes the whole state of kore_groups: its arguments as configured and what the read found.
+var groupsObject = newObject(
+	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/groups`.",
+		func(s *groupsState) string { return s.endpoint }),
+	argumentField("names", schema.SetAttribute{
+		MarkdownDescription: "Keep exactly the groups with these names (case-sensitive). A name that no group " +
+			"has is an error, unless `ignore_missing` is true. Combined with `name_regex`, a group must pass both.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Validators:  []validator.Set{setvalidator.NoNullValues()},
+	}, func(w *stateWriter, s *groupsState) { w.stringList(s.names) }),
+	argumentField("ignore_missing", schema.BoolAttribute{
+		MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
+			"the read. Requires `names`. Defaults to `false`.",
+		Optional:   true,
+		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
+	}, func(w *stateWriter, s *groupsState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	argumentField("name_regex", schema.StringAttribute{
+		MarkdownDescription: "Keep only the groups whose name matches this " +
+			"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
+			"whole-name match).",
+		Optional:   true,
+		Validators: []validator.String{validRegex()},
+	}, func(w *stateWriter, s *groupsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
+	argumentField("include_users", schema.BoolAttribute{
+		MarkdownDescription: "When false, every group's `users` is null (`user_count` stays), which keeps the " +
+			"state small. Defaults to `true`.",
+		Optional: true,
+		Computed: true,
+	}, func(w *stateWriter, s *groupsState) { w.boolean(s.includeUsers) }),
+	argumentField("page_size", schema.NumberAttribute{
+		MarkdownDescription: pageSizeDescription("Groups asked for per page (the API's `limit`)"),
+		Optional:            true,
+		Computed:            true,
+		Validators:          pageSizeValidators(),
+	}, func(w *stateWriter, s *groupsState) { w.integer(int64(s.pageSize)) }),
+	blockField("timeouts", readTimeoutsBlock(),
+		func(w *stateWriter, s *groupsState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	intField("total", "total",
+		"Number of groups in the account as the API reports it (`total`), before filtering.",
+		func(s *groupsState) int64 { return int64(s.total) }),
+	objectListField("groups", "", "The groups kept, sorted by name, then ID.", groupObject,
+		func(s *groupsState) []*groupRow { return s.rows }),
+	stringListMapField("group_names_by_email", "",
+		"For each member's email, the sorted names of the kept groups that hold that member: the shape that role "+
+			"assignments usually want. Filled even when `include_users` is false; members without an email are "+
+			"left out.",
+		func(s *groupsState) map[string][]string { return groupNamesByEmail(s.kept) }),
+)
 
 func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_groups"
 }
 
-func (d *groupsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads every page of Kore.ai's Get Groups API (`GET /api/public/groups`) and exposes the " +
 			"account's groups and their members, optionally filtered by name. Every `kore_groups` and `kore_group` " +
 			"block of a plan that asks the same host with the same `page_size` shares one read of the pages.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The API endpoint read, such as `https://platform.kore.ai/api/public/groups`.",
-				Computed:            true,
-			},
-			"names": schema.SetAttribute{
-				MarkdownDescription: "Keep exactly the groups with these names (case-sensitive). A name that no group " +
-					"has is an error, unless `ignore_missing` is true. Combined with `name_regex`, a group must pass both.",
-				ElementType: types.StringType,
-				Optional:    true,
-			},
-			"ignore_missing": schema.BoolAttribute{
-				MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
-					"the read. Requires `names`. Defaults to `false`.",
-				Optional:   true,
-				Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
-			},
-			"name_regex": schema.StringAttribute{
-				MarkdownDescription: "Keep only the groups whose name matches this " +
-					"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
-					"whole-name match).",
-				Optional:   true,
-				Validators: []validator.String{validRegex()},
-			},
-			"include_users": schema.BoolAttribute{
-				MarkdownDescription: "When false, every group's `users` is null (`user_count` stays), which keeps the " +
-					"state small. Defaults to `true`.",
-				Optional: true,
-				Computed: true,
-			},
-			"page_size": schema.Int64Attribute{
-				MarkdownDescription: "Groups asked for per page (the API's `limit`), between 1 and 50. Defaults to " +
-					"`50`, which needs the fewest requests.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.Int64{int64validator.Between(1, kore.MaxPageSize)},
-			},
-			"total": schema.Int64Attribute{
-				MarkdownDescription: "Number of groups in the account as the API reports it (`total`), before filtering.",
-				Computed:            true,
-			},
-			"groups": schema.ListNestedAttribute{
-				MarkdownDescription: "The groups kept, sorted by name, then ID.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: groupAttributes("Group ID (API field `_id`)."),
-				},
-			},
-			"groups_by_name": schema.MapNestedAttribute{
-				MarkdownDescription: "The same groups keyed by name. A name that more than one group carries is left " +
-					"out (with a warning); those groups are still in `groups`.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: groupAttributes("Group ID (API field `_id`)."),
-				},
-			},
-			"group_names_by_email": schema.MapAttribute{
-				MarkdownDescription: "For each member's email, the sorted names of the kept groups that hold that " +
-					"member: the shape that role assignments usually want. Filled even when `include_users` is false; " +
-					"members without an email are left out.",
-				ElementType: types.ListType{ElemType: types.StringType},
-				Computed:    true,
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a " +
-					"Go duration. Defaults to `10m`.",
-			}),
-		},
+		Attributes: groupsObject.attributes(),
+		Blocks:     groupsObject.blocks(),
 	}
 }
 
-func (d *groupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	resp.Diagnostics.Append(clientFromProviderData(req.ProviderData, &d.client)...)
-}
+func (d *groupsDataSource) stateDescription() describedObject { return groupsObject }
 
 func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	resp.Diagnostics.Append(readThroughFramework(ctx, d, d.client, req.Config, &resp.State)...)
+	readThroughFramework(ctx, d.provider, d, req, resp)
 }
 
-func (d *groupsDataSource) readState(ctx context.Context, client *kore.Client, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	var cfg groupsConfig
-	diags.Append(config.Get(ctx, &cfg)...)
+	st := groupsState{}
+	diags.Append(config.Get(ctx, &st.cfg)...)
 	if diags.HasError() {
 		return nil, diags
 	}
+	cfg := &st.cfg
 
 	filter := groupFilter{ignoreMissing: cfg.IgnoreMissing.ValueBool()}
 	if !cfg.Names.IsNull() {
@@ -158,13 +149,15 @@ func (d *groupsDataSource) readState(ctx context.Context, client *kore.Client, c
 		}
 		filter.nameRegex = re
 	}
-	includeUsers := cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
-	pageSize := pageSizeOrDefault(cfg.PageSize)
+	st.names = filter.names
+	st.includeUsers = cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
+	st.pageSize = pageSizeOrDefault(cfg.PageSize)
 	if diags.HasError() {
 		return nil, diags
 	}
 
-	list, readDiags := readAllGroups(ctx, client, pageSize, cfg.Timeouts)
+	client := d.provider.configuredClient()
+	list, readDiags := readAllGroups(ctx, client, st.pageSize, cfg.Timeouts)
 	diags.Append(readDiags...)
 	if diags.HasError() {
 		return nil, diags
@@ -178,51 +171,18 @@ func (d *groupsDataSource) readState(ctx context.Context, client *kore.Client, c
 				len(list.Groups), quoteList(missing)))
 		return nil, diags
 	}
-	dups := duplicateNames(kept)
-	if len(dups) > 0 {
-		diags.AddAttributeWarning(path.Root("groups_by_name"), "Group Names Are Not Unique", duplicateNamesWarning(dups))
+	st.endpoint = client.BaseURL().JoinPath("api", "public", "groups").String()
+	st.total = list.Total
+	st.kept = kept
+	rows := make([]groupRow, len(kept))
+	st.rows = make([]*groupRow, len(kept))
+	for i, g := range kept {
+		rows[i] = groupRow{group: g, includeUsers: st.includeUsers}
+		st.rows[i] = &rows[i]
 	}
 
-	w := newStateWriter(estimateStateSize(kept, includeUsers))
-	var spans [][2]int // where each group's encoding lies, to repeat it in groups_by_name
-	w.object([]attribute{
-		{"id", func() { w.str(client.BaseURL().JoinPath("api", "public", "groups").String()) }},
-		{"names", func() {
-			if cfg.Names.IsNull() {
-				w.null()
-				return
-			}
-			w.stringList(filter.names)
-		}},
-		{"ignore_missing", func() { w.optionalBool(boolPointer(cfg.IgnoreMissing)) }},
-		{"name_regex", func() { w.optionalString(stringPointer(cfg.NameRegex)) }},
-		{"include_users", func() { w.boolean(includeUsers) }},
-		{"page_size", func() { w.integer(int64(pageSize)) }},
-		{"timeouts", func() { w.timeoutsBlock(timeoutsRead(cfg.Timeouts)) }},
-		{"total", func() { w.integer(int64(list.Total)) }},
-		{"groups", func() {
-			w.listStart(len(kept))
-			spans = make([][2]int, len(kept))
-			for i, g := range kept {
-				start := w.buf.Len()
-				w.object(w.groupAttributes(g, includeUsers))
-				spans[i] = [2]int{start, w.buf.Len()}
-			}
-		}},
-		// Written after groups, which name order guarantees, so that each group is encoded once.
-		{"groups_by_name", func() {
-			w.mapStart(len(kept) - countDuplicates(dups))
-			for i, g := range kept {
-				if _, dup := dups[g.Name]; dup {
-					continue
-				}
-				w.key(g.Name)
-				w.raw(w.buf.Bytes()[spans[i][0]:spans[i][1]])
-			}
-		}},
-		{"group_names_by_email", func() { w.stringListMap(groupNamesByEmail(kept)) }},
-	})
-
+	w := newStateWriter(estimateStateSize(kept, st.includeUsers))
+	groupsObject.write(w, &st)
 	state, err := w.bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Groups", err.Error())
@@ -231,28 +191,12 @@ func (d *groupsDataSource) readState(ctx context.Context, client *kore.Client, c
 	return state, diags
 }
 
-// countDuplicates is how many groups groups_by_name leaves out.
-func countDuplicates(dups map[string][]string) int {
-	n := 0
-	for _, ids := range dups {
-		n += len(ids)
-	}
-	return n
-}
-
 func quoteList(items []string) string {
 	quoted := make([]string, len(items))
 	for i, s := range items {
 		quoted[i] = fmt.Sprintf("%q", s)
 	}
 	return strings.Join(quoted, ", ")
-}
-
-func pageSizeOrDefault(v types.Int64) int {
-	if v.IsNull() || v.IsUnknown() {
-		return defaultPageSize
-	}
-	return int(v.ValueInt64())
 }
 
 func boolPointer(v types.Bool) *bool {

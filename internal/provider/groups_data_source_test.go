@@ -27,7 +27,7 @@ func TestAccGroupsDataSource_readsEveryGroupAndField(t *testing.T) {
 	groups := testAccountGroups()
 	s := newTestServer(t, groups)
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `
@@ -51,7 +51,7 @@ data "kore_groups" "small_pages" {
 				expectGroupsState("data.kore_groups.all", groups, true),
 				expectGroupsState("data.kore_groups.small_pages", groups, true),
 				// Kore.ai's own sample, spelled out: null and "" stay apart, users sorted by email.
-				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups_by_name").AtMapKey("Audit"),
+				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups").AtSliceIndex(indexOfName(t, groups, "Audit")),
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":              knownvalue.StringExact("e-eed8e93a-79ff-523b-9545-4833c26xxxxx"),
 						"name":            knownvalue.StringExact("Audit"),
@@ -106,7 +106,7 @@ func TestAccGroupsDataSource_filters(t *testing.T) {
 		t.Fatalf("the fixture has %d Engineering groups; the test needs several", len(engineering))
 	}
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `
@@ -159,20 +159,32 @@ data "kore_groups" "both_filters" {
 	})
 }
 
-func TestAccGroupsDataSource_duplicateNamesStayInGroupsOnly(t *testing.T) {
+// indexOfName is where the group named name sits in kore_groups.groups, which is sorted by name, then ID.
+func indexOfName(t *testing.T, groups []fakekore.Group, name string) int {
+	t.Helper()
+	for i, g := range sortedFixture(groups) {
+		if g.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no fixture group is named %q", name)
+	return -1
+}
+
+// Two groups of one name are both in groups, told apart by id, with no warning: nothing is keyed by name any more.
+func TestAccGroupsDataSource_groupsOfOneNameAreAllKept(t *testing.T) {
 	t.Parallel()
 	groups := fakekore.GenerateGroups(3, 2)
 	groups[1].Name = groups[0].Name
 	s := newTestServer(t, groups)
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `data "kore_groups" "all" {}`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectGroupsState("data.kore_groups.all", groups, true),
 				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(3)),
-				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups_by_name"), knownvalue.MapSizeExact(1)),
 			},
 		}},
 	})
@@ -182,7 +194,7 @@ func TestAccGroupsDataSource_missingNameIsAnError(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, testAccountGroups())
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `
@@ -209,11 +221,11 @@ func TestAccGroupsDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testi
 		},
 		"a page size of zero": {
 			config: `page_size = 0`,
-			want:   phrase("page_size value must be between 1 and 50"),
+			want:   phrase("page_size = 0 is not a whole number from 1 to 50"),
 		},
 		"a page size above the API's maximum": {
 			config: `page_size = 51`,
-			want:   phrase("page_size value must be between 1 and 50"),
+			want:   phrase("page_size = 51 is not a whole number from 1 to 50"),
 		},
 		"ignore_missing without names": {
 			config: `ignore_missing = true`,
@@ -229,7 +241,7 @@ func TestAccGroupsDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testi
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      providerConfig(s) + "data \"kore_groups\" \"all\" {\n  " + tc.config + "\n}\n",

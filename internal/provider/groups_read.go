@@ -3,55 +3,20 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
+// defaultReadTimeout bounds a data source's whole read when its timeouts block leaves read out.
 const defaultReadTimeout = 10 * time.Minute
-
-// directStateReader is a data source whose state is encoded by state_encoding.go. server.go answers its
-// ReadDataSource calls directly; the framework's Read goes through the same function.
-type directStateReader interface {
-	readState(ctx context.Context, client *kore.Client, config tfsdk.Config) ([]byte, diag.Diagnostics)
-}
-
-// readThroughFramework serves a directStateReader from the framework's Read: the same encoded state, decoded into
-// the framework's value tree.
-func readThroughFramework(ctx context.Context, r directStateReader, client *kore.Client, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
-	encoded, diags := r.readState(ctx, client, config)
-	if diags.HasError() {
-		return diags
-	}
-	value, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(state.Schema.Type().TerraformType(ctx))
-	if err != nil {
-		diags.AddError("Cannot Decode the Data Source State", err.Error())
-		return diags
-	}
-	state.Raw = value
-	return diags
-}
-
-func clientFromProviderData(data any, client **kore.Client) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if data == nil {
-		return diags // ValidateDataResourceConfig runs before the provider is configured.
-	}
-	c, ok := data.(*kore.Client)
-	if !ok {
-		diags.AddError("Unexpected Provider Data",
-			fmt.Sprintf("Expected *kore.Client, got %T. This is a bug in the provider; please report it.", data))
-		return diags
-	}
-	*client = c
-	return diags
-}
 
 // readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read.
 func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
@@ -67,19 +32,29 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	if diags.HasError() {
 		return nil, diags
 	}
+	ctx, stop := interrupts.withInterrupt(ctx)
+	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	list, err := client.ListGroups(ctx, pageSize)
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout)
-		diags.AddError(summary, redactSecrets(detail))
+		diags.AddError(summary, client.Redact(detail))
 		return nil, diags
 	}
 	for _, w := range list.Warnings {
-		diags.AddWarning("Kore.ai Groups May Be Inexact", w)
+		diags.AddWarning("Kore.ai Groups May Be Inexact", client.Redact(w))
 	}
 	return list, diags
+}
+
+// readTimeoutsBlock is the timeouts block of every data source that reads Kore.ai.
+func readTimeoutsBlock() schema.Block {
+	return positiveReadTimeoutsBlock(context.Background(), timeouts.Opts{
+		ReadDescription: "Time limit of the whole read, retries and waits for the rate limit included, as a Go " +
+			"duration. Defaults to `" + shortDuration(defaultReadTimeout) + "`.",
+	})
 }
 
 // timeoutsRead returns whether the timeouts block was written and its read value, to echo it into state.
@@ -93,4 +68,38 @@ func timeoutsRead(t timeouts.Value) (bool, *string) {
 	}
 	s := read.ValueString()
 	return true, &s
+}
+
+// pageSizeValidators bound page_size by what the API accepts.
+func pageSizeValidators() []validator.Number {
+	return []validator.Number{wholeNumberBetween(1, kore.MaxPageSize)}
+}
+
+func pageSizeOrDefault(v types.Number) int {
+	if v.IsNull() || v.IsUnknown() {
+		return defaultPageSize
+	}
+	n, ok := wholeNumber(v.ValueBigFloat(), 1, kore.MaxPageSize)
+	if !ok { // refused by the attribute's validator before any read
+		return defaultPageSize
+	}
+	return int(n)
+}
+
+// shortDuration writes a duration as a user would type it: "10m", not "10m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// pageSizeDescription says the bounds and the default of page_size from the constants that enforce them.
+func pageSizeDescription(what string) string {
+	return fmt.Sprintf("%s, between 1 and %d. Defaults to `%d`, which needs the fewest requests.", what,
+		kore.MaxPageSize, defaultPageSize)
 }

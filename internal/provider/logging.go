@@ -2,64 +2,80 @@ package provider
 
 import (
 	"context"
-	"regexp"
-	"strings"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
-// jwtPattern matches anything shaped like a JWT (three base64url segments, the first a JSON header), so that a token
-// is masked even where the provider never saw it whole, such as one signed for a single request.
-var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
-
 // secretFieldKeys are log field names whose values are masked whatever they hold.
-var secretFieldKeys = []string{"auth", "authorization", "client_secret", "jwt", "token"}
+var secretFieldKeys = map[string]bool{"auth": true, "authorization": true, "client_secret": true, "jwt": true, "token": true}
 
-// clientLogger sends the API client's log lines to terraform-plugin-log with every secret masked.
+// clientLogger sends the API client's log lines to terraform-plugin-log through the client's Redactor: the same
+// masks, in the same order, as the client's errors and the provider's diagnostics.
 type clientLogger struct {
-	secrets []string
+	redactor *kore.Redactor
 }
 
 var _ kore.Logger = clientLogger{}
 
-func newClientLogger(secrets ...string) clientLogger {
-	var kept []string
-	for _, s := range secrets {
-		if s != "" {
-			kept = append(kept, s)
-		}
-	}
-	return clientLogger{secrets: kept}
-}
-
-func (l clientLogger) masked(ctx context.Context) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
-	ctx = tflog.MaskAllFieldValuesRegexes(ctx, jwtPattern)
-	ctx = tflog.MaskMessageRegexes(ctx, jwtPattern)
-	if len(l.secrets) > 0 {
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
-		ctx = tflog.MaskMessageStrings(ctx, l.secrets...)
-	}
-	return ctx
-}
+func newClientLogger(redactor *kore.Redactor) clientLogger { return clientLogger{redactor: redactor} }
 
 func (l clientLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(l.masked(ctx), msg, fields)
+	tflog.Debug(ctx, l.redactor.Redact(msg), l.redactFields(fields))
 }
 
 func (l clientLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Warn(l.masked(ctx), msg, fields)
+	tflog.Warn(ctx, l.redactor.Redact(msg), l.redactFields(fields))
 }
 
-// redactSecrets is the last guard before text reaches a diagnostic: the API client never puts a secret into an
-// error, and this keeps it that way if an underlying library ever echoes one.
-func redactSecrets(text string, secrets ...string) string {
-	for _, s := range secrets {
-		if s != "" {
-			text = strings.ReplaceAll(text, s, "***")
+// redactFields masks every value that is or may hold text; numbers and booleans pass unchanged.
+func (l clientLogger) redactFields(fields map[string]any) map[string]any {
+	out := make(map[string]any, len(fields))
+	for key, value := range fields {
+		switch v := value.(type) {
+		case int, int64, float64, bool:
+			out[key] = v
+		default:
+			if secretFieldKeys[key] {
+				out[key] = kore.Redacted
+			} else {
+				out[key] = l.redactor.Redact(fmt.Sprint(v))
+			}
 		}
 	}
-	return jwtPattern.ReplaceAllString(text, "***")
+	return out
+}
+
+// redactDiagnostics passes every summary and detail of diags through the redactor: the last guard before text
+// reaches a terminal, for secrets and for control characters in server text alike.
+func redactDiagnostics(diags diag.Diagnostics, client *kore.Client) diag.Diagnostics {
+	redact := kore.NewRedactor().Redact // no client: tokens and control characters still
+	if client != nil {
+		redact = client.Redact
+	}
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		summary, detail := redact(d.Summary()), redact(d.Detail())
+		if summary == d.Summary() && detail == d.Detail() {
+			out = append(out, d)
+			continue
+		}
+		var redacted diag.Diagnostic
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			if d.Severity() == diag.SeverityWarning {
+				redacted = diag.NewAttributeWarningDiagnostic(withPath.Path(), summary, detail)
+			} else {
+				redacted = diag.NewAttributeErrorDiagnostic(withPath.Path(), summary, detail)
+			}
+		} else if d.Severity() == diag.SeverityWarning {
+			redacted = diag.NewWarningDiagnostic(summary, detail)
+		} else {
+			redacted = diag.NewErrorDiagnostic(summary, detail)
+		}
+		out = append(out, redacted)
+	}
+	return out
 }

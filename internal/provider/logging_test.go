@@ -27,7 +27,7 @@ func TestAccProvider_traceLogHoldsNoSecret(t *testing.T) {
 	hostOnly := func(s *fakekore.Server) string {
 		return "provider \"kore\" {\n  host = \"" + s.URL + "\"\n}\n\ndata \"kore_groups\" \"all\" {}\n"
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		// The credentials come from the provider's environment: the test harness logs each step's configuration.
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envClientID: testClientID, envClientSecret: testClientSecret}),
 		Steps: []resource.TestStep{

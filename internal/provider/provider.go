@@ -8,10 +8,9 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -42,22 +41,25 @@ const (
 	envCacheTTL          = "KORE_CACHE_TTL"
 )
 
-// defaultMaxRetries is the provider's own default; the others are the client's (kore.Default*).
-const defaultMaxRetries = 5
+// The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
+const (
+	defaultMaxRetries    = 5
+	maxMaxRetries        = 100
+	maxRequestsPerMinute = 100000
+)
 
 var (
 	_ provider.Provider                   = (*koreProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
 )
 
-// koreProvider holds the client made by Configure so that both the framework's data sources and the direct
-// ReadDataSource path of server.go use the same one.
+// koreProvider holds the client made by Configure. Every data source is made with a pointer to its provider and
+// takes the client from it, whether the framework or the direct path of server.go serves the read: one route, where
+// the framework's ProviderData would not reach the data sources that server.go keeps.
 type koreProvider struct {
 	version   string
 	lookupEnv lookupEnvFunc // os.LookupEnv, except in tests
-
-	mu     sync.RWMutex
-	client *kore.Client
+	client    atomic.Pointer[kore.Client]
 }
 
 // providerModel mirrors the provider block.
@@ -66,13 +68,13 @@ type providerModel struct {
 	ClientID          types.String `tfsdk:"client_id"`
 	ClientSecret      types.String `tfsdk:"client_secret"`
 	JWT               types.String `tfsdk:"jwt"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	MaxRetries        types.Number `tfsdk:"max_retries"`
+	RequestsPerMinute types.Number `tfsdk:"requests_per_minute"`
 	RequestTimeout    types.String `tfsdk:"request_timeout"`
 	Insecure          types.Bool   `tfsdk:"insecure"`
 	CACertificate     types.String `tfsdk:"ca_certificate"`
-	MaxConcurrency    types.Int64  `tfsdk:"max_concurrency"`
-	RequestsPerHour   types.Int64  `tfsdk:"requests_per_hour"`
+	MaxConcurrency    types.Number `tfsdk:"max_concurrency"`
+	RequestsPerHour   types.Number `tfsdk:"requests_per_hour"`
 	CacheDir          types.String `tfsdk:"cache_dir"`
 	CacheTTL          types.String `tfsdk:"cache_ttl"`
 }
@@ -110,9 +112,11 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"to `KORE_CLIENT_SECRET`.",
 				Optional:  true,
 				Sensitive: true,
+				// No ConflictsWith here: Terraform shows the configuration line of the attribute an error is
+				// attached to, and this one holds the secret. The conflict with jwt is reported on client_id, or
+				// on no attribute when client_id is not set.
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("jwt")),
 				},
 			},
 			"jwt": schema.StringAttribute{
@@ -124,30 +128,32 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					stringvalidator.LengthAtLeast(1),
 				},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: "How many times a request is retried after a rate limit (429), a server error (500, " +
 					"502, 503, 504) or a connection error; `Retry-After` is honoured, otherwise the wait grows " +
-					"exponentially with jitter. `0` disables retries. Defaults to `5`; falls back to `KORE_MAX_RETRIES`.",
+					"exponentially with jitter. `0` disables retries. " +
+					fmt.Sprintf("At most %d. Defaults to `%d`; falls back to `KORE_MAX_RETRIES`.", maxMaxRetries, defaultMaxRetries),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(0, 100),
+				Validators: []validator.Number{
+					wholeNumberBetween(0, maxMaxRetries),
 				},
 			},
-			"requests_per_minute": schema.Int64Attribute{
+			"requests_per_minute": schema.NumberAttribute{
 				MarkdownDescription: "Account-wide limit on requests in any rolling 60 seconds, mirroring Kore.ai's " +
 					"limit of 60 a minute per account. It is shared by every provider process on this machine that " +
 					"reads the same account (same host and client ID, or token), through a record in `cache_dir`: " +
 					"parallel runs wait for one another instead of being refused. A read may spend it at once. " +
-					"Defaults to `60`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
+					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
+						maxRequestsPerMinute, kore.DefaultRequestsPerMinute),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(1, 100000),
+				Validators: []validator.Number{
+					wholeNumberBetween(1, maxRequestsPerMinute),
 				},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit of each attempt of a request, as a Go duration (`30s`, `2m`). A data " +
-					"source's `timeouts.read` bounds the whole read, retries included. Defaults to `30s`; falls back to " +
-					"`KORE_REQUEST_TIMEOUT`.",
+					"source's `timeouts.read` bounds the whole read, retries included. " +
+					fmt.Sprintf("Defaults to `%s`; falls back to `KORE_REQUEST_TIMEOUT`.", shortDuration(kore.DefaultRequestTimeout)),
 				Optional: true,
 				Validators: []validator.String{
 					positiveDuration(),
@@ -163,13 +169,14 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"on-premises Kore.ai behind a private CA. Falls back to `KORE_CA_CERTIFICATE`.",
 				Optional: true,
 			},
-			"requests_per_hour": schema.Int64Attribute{
+			"requests_per_hour": schema.NumberAttribute{
 				MarkdownDescription: "Account-wide limit on requests in any rolling hour, shared like " +
-					"`requests_per_minute`, mirroring Kore.ai's limit of 1,800 an hour per account. Defaults to `1800`; " +
-					"falls back to `KORE_REQUESTS_PER_HOUR`.",
+					"`requests_per_minute`, mirroring Kore.ai's limit of 1,800 an hour per account. " +
+					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_HOUR`.",
+						maxRequestsPerHour, kore.DefaultRequestsPerHour),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(1, maxRequestsPerHour),
+				Validators: []validator.Number{
+					wholeNumberBetween(1, maxRequestsPerHour),
 				},
 			},
 			"cache_dir": schema.StringAttribute{
@@ -195,12 +202,13 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					nonNegativeDuration(),
 				},
 			},
-			"max_concurrency": schema.Int64Attribute{
+			"max_concurrency": schema.NumberAttribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
-					"limit). Between 1 and 16. Defaults to `4`; falls back to `KORE_MAX_CONCURRENCY`.",
+					"limit). " + fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_MAX_CONCURRENCY`.",
+					kore.MaxConcurrencyLimit, kore.DefaultMaxConcurrency),
 				Optional: true,
-				Validators: []validator.Int64{
-					int64validator.Between(1, kore.MaxConcurrencyLimit),
+				Validators: []validator.Number{
+					wholeNumberBetween(1, kore.MaxConcurrencyLimit),
 				},
 			},
 		},
@@ -220,7 +228,15 @@ func (p *koreProvider) ValidateConfig(ctx context.Context, req provider.Validate
 			resp.Diagnostics.AddAttributeError(path.Root("host"), "Invalid Kore.ai Host", err.Error())
 		}
 	}
+	// With client_id set, its ConflictsWith validator reports the conflict; without it, the error names no
+	// attribute, so that neither secret's line is shown.
+	if !m.JWT.IsNull() && !m.ClientSecret.IsNull() && m.ClientID.IsNull() {
+		resp.Diagnostics.AddError("Contradictory Kore.ai Credentials", conflictingCredentials)
+	}
 }
+
+const conflictingCredentials = "The provider block sets both jwt and client_secret. Use either jwt alone, or " +
+	"client_id with client_secret, and remove the other."
 
 func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
@@ -228,16 +244,21 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"host": m.Host, "client_id": m.ClientID, "client_secret": m.ClientSecret, "jwt": m.JWT,
-		"max_retries": m.MaxRetries, "requests_per_minute": m.RequestsPerMinute, "request_timeout": m.RequestTimeout,
-		"insecure": m.Insecure, "ca_certificate": m.CACertificate, "max_concurrency": m.MaxConcurrency,
-		"requests_per_hour": m.RequestsPerHour, "cache_dir": m.CacheDir, "cache_ttl": m.CacheTTL,
+	// A slice, not a map: the errors come out in the same order on every run.
+	for _, setting := range []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"host", m.Host}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret}, {"jwt", m.JWT},
+		{"max_retries", m.MaxRetries}, {"requests_per_minute", m.RequestsPerMinute},
+		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
+		{"max_concurrency", m.MaxConcurrency}, {"requests_per_hour", m.RequestsPerHour}, {"cache_dir", m.CacheDir},
+		{"cache_ttl", m.CacheTTL},
 	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Kore.ai Provider Setting",
+		if setting.value.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
 				fmt.Sprintf("The provider cannot read Kore.ai while %q is not known. Set it to a value known at plan "+
-					"time, or set the matching KORE_* environment variable.", name))
+					"time, or set the matching KORE_* environment variable.", setting.name))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -250,11 +271,12 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	cfg.Logger = newClientLogger(cfg.ClientSecret, cfg.JWT)
+	redactor := kore.NewRedactor(cfg.ClientSecret, cfg.JWT)
+	cfg.Logger = newClientLogger(redactor)
 
 	client, err := kore.New(cfg)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactSecrets(err.Error(), cfg.ClientSecret, cfg.JWT))
+		resp.Diagnostics.AddError("Cannot Configure the Kore.ai Client", redactor.Redact(err.Error()))
 		return
 	}
 	if base := client.BaseURL(); base.Scheme == "http" && !isLoopback(base.Hostname()) {
@@ -270,23 +292,16 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"ca_certificate instead.")
 	}
 
-	p.mu.Lock()
-	p.client = client
-	p.mu.Unlock()
-	resp.DataSourceData = client
+	p.client.Store(client)
 }
 
-// configuredClient is what the direct ReadDataSource path uses; nil until Configure succeeded.
-func (p *koreProvider) configuredClient() *kore.Client {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return p.client
-}
+// configuredClient is the client every data source reads with; nil until Configure succeeded.
+func (p *koreProvider) configuredClient() *kore.Client { return p.client.Load() }
 
 func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newGroupsDataSource,
-		newGroupDataSource,
+		func() datasource.DataSource { return newGroupsDataSource(p) },
+		func() datasource.DataSource { return newGroupDataSource(p) },
 	}
 }
 
@@ -329,17 +344,23 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		return source{}
 	}
 
+	// Credentials read with file() or from a CI secret store often end in a line break, which no Kore.ai
+	// credential contains: each is trimmed.
+	trimmed := func(s source) source {
+		s.value = strings.TrimSpace(s.value)
+		return s
+	}
 	host := str(m.Host, "host", envHost)
-	clientID := str(m.ClientID, "client_id", envClientID)
-	clientSecret := str(m.ClientSecret, "client_secret", envClientSecret)
-	token := str(m.JWT, "jwt", envJWT)
+	clientID := trimmed(str(m.ClientID, "client_id", envClientID))
+	clientSecret := trimmed(str(m.ClientSecret, "client_secret", envClientSecret))
+	token := trimmed(str(m.JWT, "jwt", envJWT))
 	caCert := str(m.CACertificate, "ca_certificate", envCACertificate)
 
 	cfg := kore.Config{
 		Host:          host.value,
 		ClientID:      clientID.value,
 		ClientSecret:  clientSecret.value,
-		JWT:           strings.TrimSpace(token.value),
+		JWT:           token.value,
 		CACertificate: caCert.value,
 	}
 
@@ -358,7 +379,12 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		if other.value == "" {
 			other = clientSecret
 		}
-		diags.AddAttributeError(path.Root("jwt"), "Contradictory Kore.ai Credentials",
+		// Attached to client_id (or to nothing), never to a secret: Terraform would show that secret's line.
+		add := func(summary, detail string) { diags.AddError(summary, detail) }
+		if clientID.value != "" {
+			add = func(summary, detail string) { diags.AddAttributeError(path.Root("client_id"), summary, detail) }
+		}
+		add("Contradictory Kore.ai Credentials",
 			fmt.Sprintf("A ready-made token was given (%s) and so were app credentials (%s). Use either jwt alone, "+
 				"or client_id with client_secret; unset the other (check the KORE_JWT, KORE_CLIENT_ID and "+
 				"KORE_CLIENT_SECRET environment variables).", token.from, other.from))
@@ -379,9 +405,10 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 				"Management > Role Management, or a ready-made token in jwt (KORE_JWT).")
 	}
 
-	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0, 100, lookupEnv))
+	cfg.MaxRetries = int(intSetting(&diags, m.MaxRetries, "max_retries", envMaxRetries, defaultMaxRetries, 0,
+		maxMaxRetries, lookupEnv))
 	cfg.RequestsPerMinute = int(intSetting(&diags, m.RequestsPerMinute, "requests_per_minute", envRequestsPerMinute,
-		kore.DefaultRequestsPerMinute, 1, 100000, lookupEnv))
+		kore.DefaultRequestsPerMinute, 1, maxRequestsPerMinute, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
 		kore.DefaultMaxConcurrency, 1, kore.MaxConcurrencyLimit, lookupEnv))
 	cfg.RequestsPerHour = int(intSetting(&diags, m.RequestsPerHour, "requests_per_hour", envRequestsPerHour,
@@ -418,9 +445,15 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 
 // intSetting returns the attribute's value, else the environment variable's, else the default, checking the
 // environment's value against the same bounds the attribute's validator enforces.
-func intSetting(diags *diag.Diagnostics, v types.Int64, attr, env string, def, lo, hi int64, lookupEnv lookupEnvFunc) int64 {
+func intSetting(diags *diag.Diagnostics, v types.Number, attr, env string, def, lo, hi int64, lookupEnv lookupEnvFunc) int64 {
 	if !v.IsNull() {
-		return v.ValueInt64()
+		n, ok := wholeNumber(v.ValueBigFloat(), lo, hi)
+		if !ok {
+			diags.AddAttributeError(path.Root(attr), "Invalid "+attr,
+				fmt.Sprintf("%s = %s is not a whole number from %d to %d.", attr, v.ValueBigFloat().Text('g', -1), lo, hi))
+			return def
+		}
+		return n
 	}
 	s, ok := lookupEnv(env)
 	if !ok || strings.TrimSpace(s) == "" {

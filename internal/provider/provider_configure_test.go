@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -27,8 +29,8 @@ func envOf(vars map[string]string) lookupEnvFunc {
 func nullModel() providerModel {
 	return providerModel{
 		Host: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(), JWT: types.StringNull(),
-		MaxRetries: types.Int64Null(), RequestsPerMinute: types.Int64Null(), RequestTimeout: types.StringNull(),
-		Insecure: types.BoolNull(), CACertificate: types.StringNull(), MaxConcurrency: types.Int64Null(),
+		MaxRetries: types.NumberNull(), RequestsPerMinute: types.NumberNull(), RequestTimeout: types.StringNull(),
+		Insecure: types.BoolNull(), CACertificate: types.StringNull(), MaxConcurrency: types.NumberNull(),
 	}
 }
 
@@ -59,7 +61,7 @@ func TestResolveClientConfig(t *testing.T) {
 			model: func(m *providerModel) {
 				m.Host = types.StringValue("platform.kore.ai")
 				m.ClientID = types.StringValue("id-hcl")
-				m.MaxRetries = types.Int64Value(0)
+				m.MaxRetries = types.NumberValue(big.NewFloat(0))
 			},
 			env: map[string]string{envHost: "jp-platform.kore.ai", envClientID: "id-env", envClientSecret: "secret-env",
 				envMaxRetries: "9"},
@@ -173,7 +175,7 @@ func TestAccProvider_readsCredentialsFromTheEnvironment(t *testing.T) {
 	t.Setenv(envClientSecret, testClientSecret)
 	t.Setenv(envMaxConcurrency, "2")
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		// The provider as released, reading the process environment.
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){"kore": NewProtocol6Server("test")},
 		Steps: []resource.TestStep{{
@@ -201,7 +203,7 @@ func TestAccProvider_acceptsAReadyMadeTokenFromTheEnvironment(t *testing.T) {
 		o.AcceptJWT = token
 	})
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envHost: s.URL, envJWT: token}),
 		Steps: []resource.TestStep{{
 			Config: `data "kore_groups" "all" {}`,
@@ -257,7 +259,7 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      tc.provider + "\ndata \"kore_groups\" \"all\" {}\n",
@@ -306,7 +308,7 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			s := newTestServer(t, testAccountGroups(), func(o *fakekore.Options) { o.Intercept = tc.fault })
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      providerConfig(s) + `data "kore_groups" "all" {}`,
@@ -314,5 +316,45 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// A provider block whose settings are not known at plan time is refused before any request, one error per unknown
+// setting, each on its attribute, in the same order on every run.
+func TestConfigure_refusesUnknownSettingsInAStableOrder(t *testing.T) {
+	t.Parallel()
+	order := []string{"host", "client_id", "client_secret", "jwt", "max_retries", "requests_per_minute",
+		"request_timeout", "insecure", "ca_certificate", "max_concurrency"}
+	typeOf := map[string]tftypes.Type{"max_retries": tftypes.Number, "requests_per_minute": tftypes.Number,
+		"max_concurrency": tftypes.Number, "insecure": tftypes.Bool}
+	args := map[string]tftypes.Value{}
+	for _, name := range order {
+		typ, ok := typeOf[name]
+		if !ok {
+			typ = tftypes.String
+		}
+		args[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	resp := configureWith(t, args)
+	if len(resp.Diagnostics) != len(order) {
+		t.Fatalf("want %d errors, one per unknown setting, got:\n%s", len(order), describeDiagnostics(resp.Diagnostics))
+	}
+	for i, d := range resp.Diagnostics {
+		want := tftypes.NewAttributePath().WithAttributeName(order[i])
+		if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "Unknown Kore.ai Provider Setting" ||
+			d.Attribute == nil || !d.Attribute.Equal(want) || !strings.Contains(d.Detail, `"`+order[i]+`"`) {
+			t.Errorf("error %d: %s %q on %v (%s), want the unknown-setting error on %s", i, d.Severity, d.Summary,
+				d.Attribute, d.Detail, order[i])
+		}
+	}
+
+	// One unknown setting among known ones is refused alone.
+	resp = configureWith(t, map[string]tftypes.Value{
+		"host": tftypes.NewValue(tftypes.String, "https://kore.example.com"),
+		"jwt":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+	})
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Unknown Kore.ai Provider Setting" ||
+		!resp.Diagnostics[0].Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("jwt")) {
+		t.Errorf("an unknown jwt: got\n%s", describeDiagnostics(resp.Diagnostics))
 	}
 }

@@ -18,11 +18,26 @@ import (
 // ProviderAddress is where registries publish the provider.
 const ProviderAddress = "registry.terraform.io/kore-community/kore"
 
-// NewProtocol6Server returns a factory of the provider's protocol 6 server. It is the framework's server, with one
-// change: ReadDataSource of kore_groups and kore_group is answered here with state encoded by state_encoding.go.
-// The framework would decode that state into a value tree, walk it for semantic equality and null blocks, and
-// encode it again, which for 200,000 users takes far longer than reading them. Schemas, validation, configuration
-// and every other call stay with the framework, so the data sources keep one definition.
+// stateEncoder is a data source that opts into the direct ReadDataSource path: it encodes its whole state itself,
+// from an object description (fields.go), and the server hands that encoding to Terraform as it is.
+//
+// The framework would decode the state into a value tree, walk it for semantic equality and null blocks, and
+// encode it again; measured with the data already read, that takes 0.40 s, 3.7 s and 14.8 s for 100, 1,000 and
+// 4,000 groups of 20 users, where the direct path takes 2 ms, 24 ms and 0.11 s. A data source opts in when its
+// state can grow with the account (lists of groups, users, roles); one with a handful of values stays with the
+// framework. See DESIGN.md.
+type stateEncoder interface {
+	datasource.DataSource
+	// encodeState reads what config asks for and returns the state, MessagePack-encoded against the schema's type.
+	// It must be safe for concurrent use: the server keeps one instance per type.
+	encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics)
+	// stateDescription is the description encodeState writes from, checked against the schema at provider start.
+	stateDescription() describedObject
+}
+
+// NewProtocol6Server returns a factory of the provider's protocol 6 server: the framework's server, except that
+// ReadDataSource of every stateEncoder is answered here. Schemas, validation, configuration and every other call
+// stay with the framework, so each data source keeps one definition.
 func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error) {
 	return newProtocol6Server(version, os.LookupEnv)
 }
@@ -30,46 +45,56 @@ func NewProtocol6Server(version string) func() (tfprotov6.ProviderServer, error)
 // newProtocol6Server lets tests give the provider an environment of its own.
 func newProtocol6Server(version string, lookupEnv lookupEnvFunc) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		ctx := context.Background()
 		p := &koreProvider{version: version, lookupEnv: lookupEnv}
 		framework, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err
 		}
-		s := &server{ProviderServer: framework, provider: p, direct: map[string]directDataSource{}}
-		for _, newDataSource := range p.DataSources(ctx) {
-			ds := newDataSource()
-			reader, ok := ds.(directStateReader)
-			if !ok {
-				continue
-			}
-			var meta datasource.MetadataResponse
-			ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "kore"}, &meta)
-			var sch datasource.SchemaResponse
-			ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
-			if sch.Diagnostics.HasError() {
-				return nil, fmt.Errorf("schema of %s: %v", meta.TypeName, sch.Diagnostics)
-			}
-			s.direct[meta.TypeName] = directDataSource{
-				reader: reader,
-				schema: sch.Schema,
-				typ:    sch.Schema.Type().TerraformType(ctx),
-			}
+		ctx := context.Background()
+		direct, err := directDataSources(ctx, p.DataSources(ctx))
+		if err != nil {
+			return nil, err
 		}
-		return s, nil
+		return &server{ProviderServer: framework, direct: direct, provider: p}, nil
 	}
 }
 
+// directDataSources finds the provider's stateEncoders and checks each one's description against its schema, so
+// that a description and a schema that disagree stop the provider at start, naming the attribute.
+func directDataSources(ctx context.Context, dataSources []func() datasource.DataSource) (map[string]directDataSource, error) {
+	direct := map[string]directDataSource{}
+	for _, newDataSource := range dataSources {
+		encoder, ok := newDataSource().(stateEncoder)
+		if !ok {
+			continue
+		}
+		var meta datasource.MetadataResponse
+		encoder.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "kore"}, &meta)
+		var sch datasource.SchemaResponse
+		encoder.Schema(ctx, datasource.SchemaRequest{}, &sch)
+		if sch.Diagnostics.HasError() {
+			return nil, fmt.Errorf("schema of %s: %v", meta.TypeName, sch.Diagnostics)
+		}
+		typ := sch.Schema.Type().TerraformType(ctx)
+		if err := checkObject(encoder.stateDescription(), typ); err != nil {
+			return nil, fmt.Errorf("%s: %w", meta.TypeName, err)
+		}
+		direct[meta.TypeName] = directDataSource{encoder: encoder, schema: sch.Schema, typ: typ}
+	}
+	return direct, nil
+}
+
 type directDataSource struct {
-	reader directStateReader
-	schema fwschema.Schema
-	typ    tftypes.Type
+	encoder stateEncoder
+	schema  fwschema.Schema
+	typ     tftypes.Type
 }
 
 type server struct {
 	tfprotov6.ProviderServer
+	direct map[string]directDataSource
+	// provider gives the redactor of the configured client, the last guard on diagnostics.
 	provider *koreProvider
-	direct   map[string]directDataSource
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
@@ -88,12 +113,30 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		resp.Diagnostics = toProtocolDiagnostics(errorDiagnostics("Cannot Decode the Data Source Configuration", err.Error()))
 		return resp, nil
 	}
-	state, diags := ds.reader.readState(ctx, s.provider.configuredClient(), tfsdk.Config{Raw: config, Schema: ds.schema})
+	state, diags := ds.encoder.encodeState(ctx, tfsdk.Config{Raw: config, Schema: ds.schema})
+	diags = redactDiagnostics(diags, s.provider.configuredClient())
 	resp.Diagnostics = toProtocolDiagnostics(diags)
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
 	return resp, nil
+}
+
+// readThroughFramework answers the framework's Read of a stateEncoder, which the framework still calls when the
+// provider is served without this server (and which tests compare with the direct path): the same encoded state,
+// decoded into the framework's value tree.
+func readThroughFramework(ctx context.Context, p *koreProvider, e stateEncoder, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	encoded, diags := e.encodeState(ctx, req.Config)
+	resp.Diagnostics.Append(redactDiagnostics(diags, p.configuredClient())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	value, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(resp.State.Schema.Type().TerraformType(ctx))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Decode the Data Source State", err.Error())
+		return
+	}
+	resp.State.Raw = value
 }
 
 func errorDiagnostics(summary, detail string) diag.Diagnostics {
@@ -102,6 +145,7 @@ func errorDiagnostics(summary, detail string) diag.Diagnostics {
 	return diags
 }
 
+// toProtocolDiagnostics converts the framework's diagnostics as the framework itself would, attribute paths kept.
 func toProtocolDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -22,8 +24,28 @@ type protocolHarness struct {
 
 func newProtocolHarness(tb testing.TB, url string, providerArgs map[string]tftypes.Value) *protocolHarness {
 	tb.Helper()
+	h := newUnconfiguredHarness(tb)
+	args := map[string]tftypes.Value{
+		"host":          tftypes.NewValue(tftypes.String, url),
+		"client_id":     tftypes.NewValue(tftypes.String, testClientID),
+		"client_secret": tftypes.NewValue(tftypes.String, testClientSecret),
+	}
+	for k, v := range providerArgs {
+		args[k] = v
+	}
+	config := objectValue(tb, h.schemas.Provider.ValueType(), args)
+	resp, err := h.server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
+	if err != nil || hasErrors(resp.Diagnostics) {
+		tb.Fatalf("ConfigureProvider: %v %s", err, describeDiagnostics(resp.Diagnostics))
+	}
+	return h
+}
+
+// newUnconfiguredHarness is a provider server that has given its schemas but not been configured.
+func newUnconfiguredHarness(tb testing.TB) *protocolHarness {
+	tb.Helper()
 	ctx := context.Background()
-	ps, err := NewProtocol6Server("test")()
+	ps, err := newProtocol6Server("test", envOf(nil))()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -34,19 +56,6 @@ func newProtocolHarness(tb testing.TB, url string, providerArgs map[string]tftyp
 	schemas, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		tb.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
-	}
-	args := map[string]tftypes.Value{
-		"host":          tftypes.NewValue(tftypes.String, url),
-		"client_id":     tftypes.NewValue(tftypes.String, testClientID),
-		"client_secret": tftypes.NewValue(tftypes.String, testClientSecret),
-	}
-	for k, v := range providerArgs {
-		args[k] = v
-	}
-	config := objectValue(tb, schemas.Provider.ValueType(), args)
-	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
-	if err != nil || hasErrors(resp.Diagnostics) {
-		tb.Fatalf("ConfigureProvider: %v %s", err, describeDiagnostics(resp.Diagnostics))
 	}
 	return &protocolHarness{server: srv, schemas: schemas}
 }
@@ -105,7 +114,7 @@ func describeDiagnostics(diags []*tfprotov6.Diagnostic) string {
 func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 	t.Parallel()
 	groups := testAccountGroups()
-	twin := groups[10] // another group of the same name, so that groups_by_name leaves it out
+	twin := groups[10] // another group of the same name: both are kept, sorted by ID
 	twin.ID = "e-twin-of-group-10"
 	groups = append(groups, twin)
 	s := newTestServer(t, groups)
@@ -173,29 +182,11 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 	}
 }
 
-func TestServer_warnsWhenGroupNamesRepeat(t *testing.T) {
-	t.Parallel()
-	groups := fakekore.GenerateGroups(4, 1)
-	groups[2].Name = groups[0].Name
-	s := newTestServer(t, groups)
-	h := newProtocolHarness(t, s.URL, nil)
-
-	resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, "kore_groups", nil))
-	if err != nil || hasErrors(resp.Diagnostics) {
-		t.Fatalf("read failed: %v %s", err, describeDiagnostics(resp.Diagnostics))
-	}
-	text := describeDiagnostics(resp.Diagnostics)
-	if !strings.Contains(text, "Group Names Are Not Unique") || !strings.Contains(text, groups[0].ID) ||
-		!strings.Contains(text, groups[2].ID) {
-		t.Fatalf("want a warning naming both groups called %q, got:\n%s", groups[0].Name, text)
-	}
-}
-
 // configureWith configures a fresh provider server with the given provider block, as Terraform would.
 func configureWith(t *testing.T, args map[string]tftypes.Value) *tfprotov6.ConfigureProviderResponse {
 	t.Helper()
 	ctx := context.Background()
-	ps, err := NewProtocol6Server("test")()
+	ps, err := newProtocol6Server("test", envOf(nil))()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,5 +270,81 @@ func TestServer_userAgentNamesTheProviderAndTerraform(t *testing.T) {
 	defer mu.Unlock()
 	if want := "terraform-provider-kore/test Terraform/1.11.4"; len(userAgents) != 1 || !userAgents[want] {
 		t.Fatalf("User-Agent headers seen: %v, want only %q", userAgents, want)
+	}
+}
+
+// A failed read on the direct path keeps the attribute its diagnostic is about, as the framework would, so that
+// Terraform points at the line of the configuration at fault.
+func TestServer_directPathKeepsAttributePathsInDiagnostics(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, testAccountGroups())
+	h := newProtocolHarness(t, s.URL, nil)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+	cases := []struct {
+		typeName string
+		args     map[string]tftypes.Value
+		summary  string
+		path     *tftypes.AttributePath
+	}{
+		{"kore_groups", map[string]tftypes.Value{
+			"names": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("Nobody")}),
+		}, "Kore.ai Groups Not Found", tftypes.NewAttributePath().WithAttributeName("names")},
+		{"kore_group", map[string]tftypes.Value{"name": str("Nobody")},
+			"Kore.ai Group Not Found", tftypes.NewAttributePath().WithAttributeName("name")},
+		{"kore_group", map[string]tftypes.Value{"id": str("e-nobody")},
+			"Kore.ai Group Not Found", tftypes.NewAttributePath().WithAttributeName("id")},
+	}
+	for _, tc := range cases {
+		resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, tc.typeName, tc.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != tc.summary {
+			t.Fatalf("%s: want one %q diagnostic, got:\n%s", tc.typeName, tc.summary, describeDiagnostics(resp.Diagnostics))
+		}
+		if got := resp.Diagnostics[0].Attribute; got == nil || !got.Equal(tc.path) {
+			t.Errorf("%s: %q is about attribute %v, want %v", tc.typeName, tc.summary, got, tc.path)
+		}
+	}
+}
+
+// toAttributePath keeps every kind of step the framework's paths can hold, and stops at a set element.
+func TestToAttributePath(t *testing.T) {
+	t.Parallel()
+	got := toAttributePath(path.Root("groups").AtListIndex(3).AtName("users").AtMapKey("k"))
+	want := tftypes.NewAttributePath().WithAttributeName("groups").WithElementKeyInt(3).WithAttributeName("users").
+		WithElementKeyString("k")
+	if !got.Equal(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	got = toAttributePath(path.Root("names").AtSetValue(types.StringValue("x")).AtName("y"))
+	if want := tftypes.NewAttributePath().WithAttributeName("names"); !got.Equal(want) {
+		t.Errorf("a set element: got %v, want %v", got, want)
+	}
+}
+
+// Every data source reaches the client through its provider: before Configure there is none, and the read says so
+// instead of failing on a nil client.
+func TestServer_readBeforeConfigureSaysTheProviderIsNotConfigured(t *testing.T) {
+	t.Parallel()
+	h := newUnconfiguredHarness(t)
+	for _, typeName := range []string{"kore_groups", "kore_group"} {
+		args := map[string]tftypes.Value{}
+		if typeName == "kore_group" {
+			args["name"] = tftypes.NewValue(tftypes.String, "Audit")
+		}
+		req := h.readRequest(t, typeName, args)
+		for name, read := range map[string]func(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error){
+			"direct": h.server.ReadDataSource, "framework": h.server.ProviderServer.ReadDataSource,
+		} {
+			resp, err := read(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "Provider Not Configured" {
+				t.Errorf("%s, %s path: got\n%s", typeName, name, describeDiagnostics(resp.Diagnostics))
+			}
+		}
 	}
 }

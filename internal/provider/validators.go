@@ -3,9 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -76,4 +79,76 @@ func (nonNegativeDurationValidator) ValidateString(_ context.Context, req valida
 			fmt.Sprintf("%q is not a Go duration of 0 or more such as \"0s\" (off), \"10m\" or \"1h\".",
 				req.ConfigValue.ValueString()))
 	}
+}
+
+// positiveReadTimeoutsBlock is the timeouts block of the framework's timeouts package with one more check on read: a
+// duration of zero or less parses (so the package accepts it) but leaves a read no time at all.
+func positiveReadTimeoutsBlock(ctx context.Context, opts timeouts.Opts) schema.Block {
+	block, ok := timeouts.BlockWithOpts(ctx, opts).(schema.SingleNestedBlock)
+	if !ok {
+		panic(fmt.Sprintf("the timeouts package returned a %T, not a single nested block", block))
+	}
+	read, ok := block.Attributes["read"].(schema.StringAttribute)
+	if !ok {
+		panic(fmt.Sprintf("the timeouts package's read attribute is a %T, not a string", block.Attributes["read"]))
+	}
+	read.Validators = append(read.Validators, readTimeoutValidator{})
+	block.Attributes["read"] = read
+	return block
+}
+
+// readTimeoutValidator refuses a read timeout of zero or less; the timeouts package reports what does not parse.
+type readTimeoutValidator struct{}
+
+func (readTimeoutValidator) Description(context.Context) string {
+	return "must be a positive duration such as \"5m\""
+}
+
+func (v readTimeoutValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (readTimeoutValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Read Timeout",
+			fmt.Sprintf("timeouts.read = %q leaves the read no time: give a positive duration such as \"5m\", or "+
+				"leave read out for the default of %s.", req.ConfigValue.ValueString(), defaultReadTimeout))
+	}
+}
+
+// wholeNumberBetween accepts whole numbers from lo to hi. The settings it guards are numbers, not int64, in the
+// schema: the framework cannot convert 1.5 into an int64 attribute and would blame the provider for the user's
+// value ("This is always an error in the provider"); as a number, 1.5 reaches this check and is named.
+func wholeNumberBetween(lo, hi int64) validator.Number { return wholeNumberValidator{lo: lo, hi: hi} }
+
+type wholeNumberValidator struct{ lo, hi int64 }
+
+func (v wholeNumberValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a whole number from %d to %d", v.lo, v.hi)
+}
+
+func (v wholeNumberValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, ok := wholeNumber(req.ConfigValue.ValueBigFloat(), v.lo, v.hi); !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s = %s is not a whole number from %d to %d.", req.Path, req.ConfigValue.ValueBigFloat().Text('g', -1), v.lo, v.hi))
+	}
+}
+
+// wholeNumber returns f as an int64 when it is a whole number from lo to hi.
+func wholeNumber(f *big.Float, lo, hi int64) (int64, bool) {
+	if f == nil || !f.IsInt() {
+		return 0, false
+	}
+	n, accuracy := f.Int64()
+	return n, accuracy == big.Exact && n >= lo && n <= hi
 }

@@ -40,7 +40,9 @@ output "engineering_group_ids" {
 
 output "audit_member_emails" {
   description = "Members of the Audit group, or an empty list when the account has no such group."
-  value       = try([for user in data.kore_groups.compliance.groups_by_name["Audit"].users : user.email], [])
+  value = flatten([
+    for group in data.kore_groups.compliance.groups : [for user in group.users : user.email] if group.name == "Audit"
+  ])
 }
 
 output "group_names_by_email" {

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"bytes"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -14,8 +12,9 @@ import (
 // stateWriter writes a data source's state straight into Terraform's wire encoding (MessagePack, laid out as
 // terraform-plugin-go's tftypes writes it: objects as maps with their attributes in name order). A large account's
 // state holds hundreds of thousands of values; building them as tftypes.Value trees and letting the framework
-// post-process and re-encode them costs tens of seconds and gigabytes, so the groups data sources skip that path.
-// Every key written here must match the schema: state_encoding_test.go decodes the output against the schema's type.
+// post-process and re-encode them costs tens of seconds and gigabytes, so the data sources that opt into the direct
+// path (server.go) skip it. What is written comes from the object descriptions of fields.go, which are checked
+// against the schema at provider start.
 type stateWriter struct {
 	buf bytes.Buffer
 	enc *msgpack.Encoder
@@ -83,79 +82,6 @@ func (w *stateWriter) stringList(items []string) {
 	}
 }
 
-// raw copies bytes that an earlier part of the same encoding produced, so that a group written once into groups
-// can be repeated in groups_by_name without encoding it again.
-func (w *stateWriter) raw(span []byte) {
-	if w.err == nil {
-		w.buf.Write(span)
-	}
-}
-
-// attribute is one attribute of an object and how to write its value.
-type attribute struct {
-	name  string
-	value func()
-}
-
-// object writes an object from its attributes, in name order as Terraform's encoding has them, so that callers can
-// list attributes in whatever order reads best.
-func (w *stateWriter) object(attributes []attribute) {
-	slices.SortFunc(attributes, func(a, b attribute) int { return strings.Compare(a.name, b.name) })
-	w.objectStart(len(attributes))
-	for _, a := range attributes {
-		w.key(a.name)
-		a.value()
-	}
-}
-
-// groupAttributes lists the attributes of one group, as kore_groups nests it and kore_group has it at the top.
-func (w *stateWriter) groupAttributes(g *kore.Group, includeUsers bool) []attribute {
-	return []attribute{
-		{"id", func() { w.str(g.ID) }},
-		{"name", func() { w.str(g.Name) }},
-		{"description", func() { w.optionalString(g.Description) }},
-		{"child_group_ids", func() { w.stringList(g.ChildGroupIDs) }},
-		{"user_count", func() { w.optionalInt(g.UserCount) }},
-		{"users", func() { w.members(g, includeUsers) }},
-	}
-}
-
-// members writes a group's users sorted by email, then ID; null when they are not wanted or the API sent none.
-func (w *stateWriter) members(g *kore.Group, includeUsers bool) {
-	if !includeUsers || g.Users == nil {
-		w.null()
-		return
-	}
-	users := sortedUsers(g.Users)
-	w.listStart(len(users))
-	for _, u := range users {
-		w.user(u)
-	}
-}
-
-// user writes one user object, its attributes in name order.
-func (w *stateWriter) user(u *kore.User) {
-	w.objectStart(9)
-	w.key("activation_status")
-	w.optionalString(u.ActivationStatus)
-	w.key("email")
-	w.optionalString(u.Email)
-	w.key("first_name")
-	w.optionalString(u.FirstName)
-	w.key("id")
-	w.str(u.ID)
-	w.key("job_title")
-	w.optionalString(u.JobTitle)
-	w.key("last_name")
-	w.optionalString(u.LastName)
-	w.key("org_id")
-	w.optionalString(u.OrgID)
-	w.key("profile_color")
-	w.optionalString(u.ProfileColor)
-	w.key("profile_image")
-	w.optionalString(u.ProfileImage)
-}
-
 // timeoutsBlock writes the timeouts block back as configured: null when absent.
 func (w *stateWriter) timeoutsBlock(present bool, read *string) {
 	if !present {
@@ -167,8 +93,12 @@ func (w *stateWriter) timeoutsBlock(present bool, read *string) {
 	w.optionalString(read)
 }
 
-// stringListMap writes a map of string lists in key order, so that equal states encode to equal bytes.
+// stringListMap writes a map of string lists in key order, so that equal states encode to equal bytes; nil is null.
 func (w *stateWriter) stringListMap(m map[string][]string) {
+	if m == nil {
+		w.null()
+		return
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -181,8 +111,7 @@ func (w *stateWriter) stringListMap(m map[string][]string) {
 	}
 }
 
-// estimateStateSize guesses the encoded size so that the buffer grows once: a user object takes about 300 bytes
-// and groups_by_name repeats every group.
+// estimateStateSize guesses the encoded size so that the buffer grows once: a user object takes about 300 bytes.
 func estimateStateSize(groups []*kore.Group, includeUsers bool) int {
 	n := 4096
 	for _, g := range groups {
@@ -191,5 +120,5 @@ func estimateStateSize(groups []*kore.Group, includeUsers bool) int {
 			n += 320 * len(g.Users)
 		}
 	}
-	return 2 * n
+	return n
 }

@@ -1,0 +1,62 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+// Each kind of failure gets its own summary, and the detail of a timeout names the limit that ran out.
+func TestDescribeReadError(t *testing.T) {
+	t.Parallel()
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	live := context.Background()
+
+	cases := []struct {
+		name     string
+		ctx      context.Context
+		err      error
+		summary  string
+		inDetail []string
+	}{
+		{"the read's deadline passed", live, fmt.Errorf("reading groups page 3: %w", context.DeadlineExceeded),
+			"Kore.ai Read Timed Out", []string{"timeouts.read (1m30s)", "page 3"}},
+		{"the read's context expired while the client reported something else", expired, errors.New("connection reset"),
+			"Kore.ai Read Timed Out", []string{"timeouts.read (1m30s)", "connection reset"}},
+		{"Terraform cancelled the run", cancelled, fmt.Errorf("reading: %w", context.Canceled),
+			"Kore.ai Read Cancelled", nil},
+		{"a 429 after the retries", live, &kore.APIError{StatusCode: http.StatusTooManyRequests, Page: 0, Attempts: 3},
+			"Kore.ai Rate Limit Reached", []string{"HTTP 429", "requests_per_minute"}},
+		{"Kore.ai's rate-limit message under another status", live, &kore.APIError{StatusCode: http.StatusBadRequest,
+			Message: "Rate limit for this API has been reached. Please try again after some time.", Page: 0},
+			"Kore.ai Rate Limit Reached", []string{"requests_per_minute"}},
+		{"a refused token", live, &kore.APIError{StatusCode: http.StatusUnauthorized, Page: 0},
+			"Kore.ai Refused the Token", []string{"HTTP 401"}},
+		{"another API error", live, &kore.APIError{StatusCode: http.StatusNotFound, Page: 0},
+			"Kore.ai API Error", []string{"HTTP 404"}},
+		{"no answer at all", live, errors.New("dial tcp 127.0.0.1:1: connect: connection refused"),
+			"Cannot Reach Kore.ai", []string{"connection refused"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			summary, detail := describeReadError(tc.ctx, tc.err, 90*time.Second)
+			if summary != tc.summary {
+				t.Errorf("summary %q, want %q (detail %q)", summary, tc.summary, detail)
+			}
+			for _, want := range tc.inDetail {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail %q does not say %q", detail, want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// Every data source on the direct path has a description that matches its schema, and every value read from
+// Kore.ai names its API field in its description.
+func TestDescriptions_matchTheSchemas(t *testing.T) {
+	t.Parallel()
+	p := &koreProvider{version: "test", lookupEnv: envOf(nil)}
+	direct, err := directDataSources(context.Background(), p.DataSources(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(direct) != 2 || direct["kore_groups"].encoder == nil || direct["kore_group"].encoder == nil {
+		t.Fatalf("want kore_groups and kore_group on the direct path, got %v", direct)
+	}
+	for _, f := range groupObject.fields {
+		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
+			t.Errorf("group.%s: the description does not name its API field %q", f.name, f.apiField)
+		}
+	}
+	for _, f := range userObject.fields {
+		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
+			t.Errorf("user.%s: the description does not name its API field %q", f.name, f.apiField)
+		}
+	}
+}
+
+func descriptionOf(a schema.Attribute) string { return a.GetMarkdownDescription() }
+
+// A description that disagrees with the schema's type is reported with the attribute at fault, at any depth and
+// in either direction.
+func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	userType := schemaType(ctx, userObject.attributes())
+	groupType := schemaType(ctx, groupObject.attributes())
+	copyObject := func(typ tftypes.Type) tftypes.Object {
+		obj := asObject(t, typ)
+		attrs := map[string]tftypes.Type{}
+		for k, v := range obj.AttributeTypes {
+			attrs[k] = v
+		}
+		return tftypes.Object{AttributeTypes: attrs}
+	}
+
+	if err := checkObject(userObject, userType); err != nil {
+		t.Fatalf("the user description against its own schema: %v", err)
+	}
+	if err := checkObject(groupObject, groupType); err != nil {
+		t.Fatalf("the group description against its own schema: %v", err)
+	}
+
+	missing := copyObject(userType)
+	delete(missing.AttributeTypes, "email")
+	missing.AttributeTypes["nickname"] = tftypes.String
+	err := checkObject(userObject, missing)
+	if err == nil || !strings.Contains(err.Error(), "email: described, but the schema has no such attribute") ||
+		!strings.Contains(err.Error(), "nickname: in the schema, but not described") {
+		t.Errorf("want both sides named, got %v", err)
+	}
+
+	nested := copyObject(groupType)
+	nested.AttributeTypes["users"] = tftypes.List{ElementType: missing}
+	if err := checkObject(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users.email:") ||
+		!strings.Contains(err.Error(), "users.nickname:") {
+		t.Errorf("want the nested attributes named with their path, got %v", err)
+	}
+
+	nested.AttributeTypes["users"] = tftypes.String
+	if err := checkObject(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users: the description holds objects") {
+		t.Errorf("want a list of objects that the schema types as a string named, got %v", err)
+	}
+
+	replaced := userObject.replace("nickname", schema.StringAttribute{Computed: true})
+	if err := checkObject(replaced, userType); err == nil || !strings.Contains(err.Error(), "nickname: replaced, but the description has no such attribute") {
+		t.Errorf("want a replacement of an attribute the description lacks named, got %v", err)
+	}
+
+	twice := newObject(userObject.fields[0], userObject.fields[0])
+	if err := checkObject(twice, tftypes.Object{AttributeTypes: map[string]tftypes.Type{"activation_status": tftypes.String}}); err == nil ||
+		!strings.Contains(err.Error(), "activation_status: described twice") {
+		t.Errorf("want a field described twice named, got %v", err)
+	}
+}
+
+// The provider refuses to start when a data source's schema and its state description disagree.
+func TestDirectDataSources_refuseADescriptionThatDisagreesWithTheSchema(t *testing.T) {
+	t.Parallel()
+	_, err := directDataSources(context.Background(), []func() datasource.DataSource{
+		func() datasource.DataSource { return mismatchedDataSource{} },
+	})
+	if err == nil || !regexp.MustCompile(`kore_mismatched: .*\n.*extra: described, but the schema has no such attribute`).MatchString(err.Error()) {
+		t.Fatalf("want the start refused naming the attribute, got %v", err)
+	}
+}
+
+type mismatchedDataSource struct{}
+
+var mismatchedObject = newObject(
+	stringField("id", "_id", "ID (API field `_id`).", func(s *string) string { return *s }),
+	stringField("extra", "x", "Not in the schema (API field `x`).", func(s *string) string { return *s }),
+)
+
+func (mismatchedDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mismatched"
+}
+
+func (mismatchedDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{"id": schema.StringAttribute{Computed: true}}}
+}
+
+func (mismatchedDataSource) Read(context.Context, datasource.ReadRequest, *datasource.ReadResponse) {}
+
+func (mismatchedDataSource) encodeState(context.Context, tfsdk.Config) ([]byte, diag.Diagnostics) {
+	return nil, nil
+}
+
+func (mismatchedDataSource) stateDescription() describedObject { return mismatchedObject }
+
+// The objects to come are expressible: a bot with a nested list of JWT apps and a role with a map of permission
+// lists encode to state that decodes against the schema built from the same description, whatever order the fields
+// are listed in.
+func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
+	t.Parallel()
+	type jwtApp struct {
+		ID   string
+		Name *string
+	}
+	type bot struct {
+		ID          string
+		Apps        []jwtApp
+		Permissions map[string][]string
+	}
+	appObject := newObject(
+		optionalStringField("name", "appName", "App name (API field `appName`).", func(a *jwtApp) *string { return a.Name }),
+		stringField("client_id", "clientId", "Client ID (API field `clientId`).", func(a *jwtApp) string { return a.ID }),
+	)
+	fields := []field[bot]{
+		stringField("id", "_id", "Bot ID (API field `_id`).", func(b *bot) string { return b.ID }),
+		objectListField("jwt_apps", "jwtApps", "Apps (API field `jwtApps`).", appObject,
+			func(b *bot) []*jwtApp { return pointers(b.Apps) }),
+		stringListMapField("permissions", "permissions", "Permissions (API field `permissions`).",
+			func(b *bot) map[string][]string { return b.Permissions }),
+	}
+	reversed := []field[bot]{fields[2], fields[1], fields[0]}
+
+	ctx := context.Background()
+	name := "signer"
+	v := bot{ID: "st-1", Apps: []jwtApp{{ID: "cs-1", Name: &name}, {ID: "cs-2"}},
+		Permissions: map[string][]string{"BOT_BUILDER": {"VIEW", "EDIT"}, "ADMIN": {}}}
+	var encodings [][]byte
+	for _, described := range [][]field[bot]{fields, reversed} {
+		o := newObject(described...)
+		typ := schemaType(ctx, o.attributes())
+		if err := checkObject(o, typ); err != nil {
+			t.Fatal(err)
+		}
+		w := newStateWriter(0)
+		o.write(w, &v)
+		encoded, err := w.bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		encodings = append(encodings, encoded)
+		got, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(typ)
+		if err != nil {
+			t.Fatalf("the state does not decode against the schema: %v", err)
+		}
+		str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+		objType := asObject(t, typ)
+		appType, _ := elementType(objType.AttributeTypes["jwt_apps"])
+		permType, _ := elementType(objType.AttributeTypes["permissions"])
+		want := tftypes.NewValue(typ, map[string]tftypes.Value{
+			"id": str("st-1"),
+			"jwt_apps": tftypes.NewValue(objType.AttributeTypes["jwt_apps"], []tftypes.Value{
+				tftypes.NewValue(appType, map[string]tftypes.Value{"client_id": str("cs-1"), "name": str("signer")}),
+				tftypes.NewValue(appType, map[string]tftypes.Value{"client_id": str("cs-2"), "name": tftypes.NewValue(tftypes.String, nil)}),
+			}),
+			"permissions": tftypes.NewValue(objType.AttributeTypes["permissions"], map[string]tftypes.Value{
+				"ADMIN":       tftypes.NewValue(permType, []tftypes.Value{}),
+				"BOT_BUILDER": tftypes.NewValue(permType, []tftypes.Value{str("VIEW"), str("EDIT")}),
+			}),
+		})
+		if !got.Equal(want) {
+			t.Errorf("got %v\nwant %v", got, want)
+		}
+	}
+	if string(encodings[0]) != string(encodings[1]) {
+		t.Error("the order in which fields are listed changed the encoding")
+	}
+
+	// nil is null, for nested lists and maps alike.
+	o := newObject(fields...)
+	w := newStateWriter(0)
+	o.write(w, &bot{ID: "st-2"})
+	encoded, _ := w.bytes()
+	got, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(schemaType(ctx, o.attributes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := got.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	if !attrs["jwt_apps"].IsNull() || !attrs["permissions"].IsNull() {
+		t.Errorf("nil slices and maps must be null, got %v", got)
+	}
+}
+
+func asObject(t *testing.T, typ tftypes.Type) tftypes.Object {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
+	return obj
+}
+
+// schemaType is the Terraform type of a data source schema with these attributes.
+func schemaType(ctx context.Context, attributes map[string]schema.Attribute) tftypes.Type {
+	return schema.Schema{Attributes: attributes}.Type().TerraformType(ctx)
+}
