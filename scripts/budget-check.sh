@@ -5,7 +5,8 @@
 #
 #   1. Three applies at once, each reading 40 pages: all succeed with every group, and the server never answers 429.
 #      The third set of pages waits for the minute, so this part takes a little over a minute.
-#   2. Eight applies at once with cache_ttl: 40 requests in all (one read); a ninth within the TTL: none.
+#   2. Eight applies at once with cache_ttl: 40 requests in all (one read); a ninth within the TTL: none; after every
+#      cache file is corrupted, the next reads again and succeeds; a wrong client secret is never answered from it.
 #
 # Builds the provider and cmd/kore-local-api, points Terraform at the provider through a dev_overrides CLI
 # configuration (no init), and keeps everything in a temporary directory removed on exit.
@@ -43,7 +44,7 @@ cleanup() {
 	local status=$?
 	stop_server
 	if [[ $status -ne 0 ]]; then
-		for log in "$scratch"/*/apply.log; do
+		for log in "$scratch"/budget-*/apply.log "$scratch"/cached-[0-9]*/apply.log; do
 			[[ -s "$log" ]] || continue
 			echo "--- last lines of $log ---" >&2
 			tail -n 15 "$log" >&2
@@ -183,11 +184,33 @@ eight_requests="$(requests part2)"
 run_at_once cached-9
 check_applies cached-9
 ninth_requests=$(($(requests part2) - eight_requests))
-part2_refusals="$(refusals part2)"
-stop_server
-echo "8 applies: all succeeded in ${took}s with $eight_requests requests in all; the ninth: $ninth_requests requests; $part2_refusals answered 429"
+echo "8 applies: all succeeded in ${took}s with $eight_requests requests in all; the ninth: $ninth_requests requests"
 ((eight_requests == pages)) || fail "eight applies made $eight_requests requests, want $pages (one read)"
 ((ninth_requests == 0)) || fail "the ninth apply made $ninth_requests requests, want none"
+
+# Every cache entry overwritten: the next apply reads again, and succeeds. (A damaged budget record counts as a
+# spent minute, by design: it would add a minute's wait here.)
+before=$(requests part2)
+find "$KORE_CACHE_DIR/cache" -type f ! -name '*.lock' -exec sh -c 'head -c "$(wc -c <"$1")" /dev/urandom >"$1"' _ {} \;
+workdir cached-10
+run_at_once cached-10
+check_applies cached-10
+after_corruption=$(($(requests part2) - before))
+echo "after every cache entry was corrupted: the apply succeeded with $after_corruption requests"
+((after_corruption == pages)) || fail "the apply after the corruption made $after_corruption requests, want $pages"
+
+# Another client secret is never answered from the cache: it asks Kore.ai, which refuses it.
+before=$(requests part2)
+workdir cached-wrong
+if KORE_CLIENT_SECRET="not-$client_secret" apply cached-wrong; then
+	fail "an apply with the wrong client secret succeeded"
+fi
+wrong_requests=$(($(requests part2) - before))
+echo "a wrong client secret: the apply failed after $wrong_requests requests to the server, none answered from the cache"
+((wrong_requests > 0)) || fail "the wrong secret's apply never reached the server"
+part2_refusals="$(refusals part2)"
+stop_server
+echo "429 answers in part 2: $part2_refusals"
 ((part2_refusals == 0)) || fail "the server answered 429 $part2_refusals times"
 
 bad="$(find "$KORE_CACHE_DIR" \( -type f ! -perm 0600 \) -o \( -type d ! -perm 0700 \) -print)"

@@ -246,6 +246,12 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) error {
 	apply := func(r *record) {
 		now := b.cfg.Now().UnixNano()
+		if r.damagedAt != 0 {
+			for range b.cfg.PerMinute {
+				r.sent = append(r.sent, r.damagedAt)
+			}
+			r.damagedAt = 0
+		}
 		b.prune(r, now)
 		change(r, now)
 	}
@@ -298,6 +304,10 @@ func (b *Budget) prune(r *record, now int64) {
 // record is what is known of an account's recent requests.
 type record struct {
 	sent []int64 // Unix nanoseconds at which requests were allowed, ascending
+	// damagedAt, when not 0, is the last write of a record that did not check out. Its requests cannot be newer,
+	// so the budget takes the short window as spent at that moment: a server counting the same windows never has to
+	// refuse, and the cost is a wait of at most a short window after the damage. A missing record is simply empty.
+	damagedAt int64
 }
 
 // store keeps a record and serialises its updates.

@@ -88,7 +88,8 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 	return writeRecord(s.path, &r)
 }
 
-// readRecord returns the record in path, or an empty one if it is missing or does not check out.
+// readRecord returns the record in path: empty if there is none, and one marked damaged at the file's modification
+// time if it does not check out (see record.damagedAt).
 func readRecord(path string) record {
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,14 +97,16 @@ func readRecord(path string) record {
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, recordHeader+8*maxEntries+sha256.Size+1))
+	if err == nil {
+		if r, ok := decodeRecord(data); ok {
+			return r
+		}
+	}
+	info, err := f.Stat()
 	if err != nil {
 		return record{}
 	}
-	r, ok := decodeRecord(data)
-	if !ok {
-		return record{}
-	}
-	return r
+	return record{damagedAt: info.ModTime().UnixNano()}
 }
 
 func decodeRecord(data []byte) (record, bool) {
