@@ -3,7 +3,8 @@
 #
 # Builds the provider and cmd/kore-local-api, starts the server on a free loopback port, points Terraform at the
 # freshly built provider through a dev_overrides CLI configuration (so no `terraform init`), applies
-# examples/demo/main.tf and prints its outputs. Everything lives in a temporary directory removed on exit.
+# examples/demo/main.tf and prints its outputs, ending with its access review (who holds which role in each bot).
+# Everything lives in a temporary directory removed on exit.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -134,10 +135,25 @@ if [[ -n "$demo_measure" ]]; then
 			if ($2 == "Received") start[$3] = t; else printf "  ReadDataSource %s: %.2f s\n", $3, t - start[$3] }'
 fi
 
+# The access review, when the configuration has one, ends the demo: every other output comes first.
+readonly review_output="access_review"
+mapfile -t output_names < <("$terraform_bin" output -json | sed -nE 's/^  "([^"]+)": \{$/\1/p')
+has_review=""
 step "terraform output"
-"$terraform_bin" output "${color_flags[@]}"
+for name in "${output_names[@]}"; do
+	if [[ "$name" == "$review_output" ]]; then
+		has_review=1
+		continue
+	fi
+	printf '%s = %s\n' "$name" "$("$terraform_bin" output "${color_flags[@]}" "$name")"
+done
 
-step "What the local server saw (one shared read of every page per Terraform run)"
+step "What the local server saw (one shared read of every listing per Terraform run)"
 cat "$scratch/server.log"
+
+if [[ -n "$has_review" ]]; then
+	step "Access review: for each bot, who holds which role, directly or through which group"
+	"$terraform_bin" output "${color_flags[@]}" "$review_output"
+fi
 
 step "Done"

@@ -22,6 +22,23 @@ data "kore_group" "audit" {
   name = "Audit"
 }
 
+# Who holds which role in which bot, and through which group.
+data "kore_users" "all" {}
+
+locals {
+  # One line per role a user holds in a bot, saying how it reaches them: directly, or through the named groups.
+  bot_grants = flatten([
+    for user in data.kore_users.all.users : [
+      for role in user.bot_roles : {
+        bot = coalesce(role.bot_name, role.bot_id)
+        line = format("%s: %s (%s)", coalesce(user.email, user.id), coalesce(role.role_name, role.role_id),
+          length(coalesce(role.via_groups, [])) == 0 ? "direct" : "via ${join(", ", role.via_groups)}",
+        )
+      }
+    ]
+  ])
+}
+
 # A built-in resource fed by the data sources, as a real role assignment would be.
 resource "terraform_data" "compliance_access" {
   input = data.kore_groups.compliance.group_names_by_email
@@ -45,4 +62,9 @@ output "users_in_account" {
 output "audit_members" {
   description = "Members of the Audit group, every attribute shown: note job_title null versus \"\"."
   value       = data.kore_group.audit.users
+}
+
+output "access_review" {
+  description = "For each bot, who holds which role and through which group (users by email, as kore_users sorts them)."
+  value       = { for grant in local.bot_grants : grant.bot => grant.line... }
 }

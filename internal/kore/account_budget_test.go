@@ -138,6 +138,24 @@ func TestReadsAreAnsweredFromTheSharedCache(t *testing.T) {
 		}
 	})
 
+	t.Run("a read that kept fewer member fields never answers one that needs every field", func(t *testing.T) {
+		poor, err := newTestClient(t, cfg).ListGroupsKeeping(context.Background(), 30, kore.MembersEmails)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := api.calls.Load()
+		rich, err := newTestClient(t, cfg).ListGroups(context.Background(), 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if api.calls.Load() != before+4 {
+			t.Errorf("requests = %d, want %d: the richer read must go to the API", api.calls.Load(), before+4)
+		}
+		if len(rich.Groups) != 120 || len(poor.Groups) != 120 || rich.Groups[0].Users[0].FirstName == nil {
+			t.Errorf("the full read lacks member fields: %+v", rich.Groups[0].Users[0])
+		}
+	})
+
 	t.Run("without a TTL the cache is off", func(t *testing.T) {
 		off := cfg
 		off.CacheTTL = 0

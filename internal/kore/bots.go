@@ -55,7 +55,7 @@ func (c *Client) ListBots(ctx context.Context, pageSize int) (*BotList, error) {
 		path: botsPath, itemsKey: "bots", pageSize: pageSize,
 		id: func(b *Bot) string { return b.ID },
 	}
-	return sharedRead(ctx, c, bots.key(), func(ctx context.Context) (*BotList, error) {
+	return sharedRead(ctx, c, bots.shareKey(0), func(ctx context.Context) (*BotList, error) {
 		read, err := walk(ctx, c, bots)
 		if err != nil {
 			return nil, err

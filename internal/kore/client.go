@@ -231,7 +231,8 @@ func New(cfg Config) (*Client, error) {
 		redactor:          NewRedactor(cfg.ClientSecret, cfg.JWT),
 		allowInexactReads: cfg.AllowInexactReads,
 		offsetMeanings:    make(map[string]offsetMeaning),
-		shared:            sharedReads{memo: make(map[string]any), joined: test.flightJoined},
+		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
+			joined: test.flightJoined},
 	}
 	if c.budget, err = c.newAccountBudget(cfg, requestsPerMinute, requestsPerHour, test); err != nil {
 		return nil, err

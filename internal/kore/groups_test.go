@@ -257,7 +257,7 @@ func TestListGroupsWarnsWhenAGroupListsFewerUsersThanItsUserCount(t *testing.T) 
 	if err != nil {
 		t.Fatalf("ListGroups: %v", err)
 	}
-	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, `1 group lists a different number of users than userCount (for example "Group 2", id `+groupID(2)+`: userCount 25, 3 users listed)`) {
+	if len(list.Warnings) != 1 || !containsWarning(list.Warnings, `1 group lists a different number of users than userCount (for example "Group 2", id "`+groupID(2)+`": userCount 25, 3 users listed)`) {
 		t.Errorf("warnings = %q, want one naming Group 2", list.Warnings)
 	}
 	if len(list.Groups[2].Users) != 3 || *list.Groups[2].UserCount != 25 {

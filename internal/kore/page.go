@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // listingPage is one answer of a listing endpoint, {"total", "availableMore", "<items>": [...]}, decoded as it
@@ -42,6 +43,11 @@ func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], er
 		return nil, fmt.Errorf("the page object is followed by more data at byte %d", dec.InputOffset())
 	}
 
+	// encoding/json replaces invalid UTF-8 inside strings with U+FFFD and carries on: names and emails silently
+	// altered. Checked once the body is known to be JSON, so that a proxy's page is still reported as not JSON.
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("invalid UTF-8 at byte %d", invalidUTF8At(data))
+	}
 	switch {
 	case page.Total == nil:
 		return nil, errors.New(`the field "total" is missing`)
@@ -114,6 +120,18 @@ func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
 		return nil, describeJSONError(err, dec, field)
 	}
 	return items, nil
+}
+
+// invalidUTF8At is the offset of the first byte of data that does not start a valid UTF-8 sequence.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }
 
 // describeJSONError restates a decoding error without any text of the body: encoding/json quotes the offending

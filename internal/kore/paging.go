@@ -31,6 +31,9 @@ type listing[T any] struct {
 	// id says what identifies an item, to find one seen on two pages; "" means it cannot be told apart from any
 	// other, and is never merged.
 	id func(*T) string
+	// inspect, if set, says what is wrong inside an item in a way data changing during the read could explain (a
+	// null member of a group), "" if nothing: such an item is read again, like a null item.
+	inspect func(*T) string
 }
 
 // errorName is the listing's name in the Endpoint field of errors, where "" means groups.
@@ -49,6 +52,11 @@ func (l *listing[T]) key() string {
 	}
 	query.Set("limit", strconv.Itoa(l.pageSize))
 	return l.path + "?" + query.Encode()
+}
+
+// shareKey names the read for sharing, keeping detail of each item (0 for a listing with one form).
+func (l *listing[T]) shareKey(detail int) readKey {
+	return readKey{key: l.key(), detail: detail, name: l.name}
 }
 
 // target is the URL of the request with the given offset.
@@ -339,6 +347,15 @@ func (p *pass[T]) check(pg *page[T]) error {
 			return err
 		}
 		pg.items = slices.DeleteFunc(pg.items, func(item *T) bool { return item == nil })
+	}
+	if p.l.inspect != nil {
+		for _, item := range pg.items {
+			if reason := p.l.inspect(item); reason != "" {
+				if err := p.problem(pg.index, fmt.Sprintf("%s %q: %s", p.l.one, p.l.id(item), reason)); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	switch {
 	case len(pg.items) == 0 && pg.more:

@@ -101,7 +101,7 @@ func (c *Client) ListRoles(ctx context.Context, roleType string, pageSize int) (
 		query: url.Values{"roleType": {roleType}},
 		id:    roleKey,
 	}
-	return sharedRead(ctx, c, roles.key(), func(ctx context.Context) (*RoleList, error) {
+	return sharedRead(ctx, c, roles.shareKey(0), func(ctx context.Context) (*RoleList, error) {
 		read, err := walk(ctx, c, roles)
 		if err != nil {
 			return nil, err

@@ -18,6 +18,7 @@ import (
 type endlessBody struct {
 	read  int
 	large bool
+	done  bool // read past MaxAnswerBytes: readBody stops here, before it hands the slot on
 	gauge *largeGauge
 }
 
@@ -37,11 +38,18 @@ func (b *endlessBody) Read(p []byte) (int, error) {
 		p[i] = 'x'
 	}
 	b.read += len(p)
+	if b.large && !b.done && b.read > MaxAnswerBytes {
+		// Counted as finished here rather than in Close: readBody releases its slot before it returns, so a
+		// decrement in Close would race with the next answer taking the slot.
+		b.done = true
+		b.gauge.now.Add(-1)
+	}
 	return len(p), nil
 }
 
 func (b *endlessBody) Close() error {
-	if b.large {
+	if b.large && !b.done {
+		b.done = true
 		b.gauge.now.Add(-1)
 	}
 	return nil

@@ -59,7 +59,7 @@ func (c *Client) ListUserRoles(ctx context.Context, pageSize int) (*UserRoleList
 		path: userRolesPath, itemsKey: "users", pageSize: pageSize,
 		id: func(u *UserRoles) string { return u.ID },
 	}
-	return sharedRead(ctx, c, users.key(), func(ctx context.Context) (*UserRoleList, error) {
+	return sharedRead(ctx, c, users.shareKey(0), func(ctx context.Context) (*UserRoleList, error) {
 		read, err := walk(ctx, c, users)
 		if err != nil {
 			return nil, err

@@ -12,8 +12,9 @@ import (
 
 // describeReadError turns a failed read into a diagnostic summary and detail. The client's error says what
 // happened (status, page, attempts, the server's message); the advice, what to change, is added here and only here.
-// ctx is the read's own context, to tell its timeout from a cancellation and an interrupt.
-func describeReadError(ctx context.Context, err error, timeout time.Duration) (summary, detail string) {
+// ctx is the read's own context, to tell its timeout from a cancellation and an interrupt; items names what the
+// listing holds ("groups", "users"), for the advice that speaks of them.
+func describeReadError(ctx context.Context, err error, timeout time.Duration, items string) (summary, detail string) {
 	var (
 		pastDeadline *kore.WaitPastDeadlineError
 		tooLarge     *kore.AnswerTooLargeError
@@ -52,7 +53,7 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 			"app was created in the Admin Console with the API scope Profile Management > Role Management (apps " +
 			"that enforce JWE or payload encryption are not supported)."
 	case errors.As(err, &tooLarge):
-		return "Kore.ai Answer Too Large", happened + ". Lower page_size so that each page holds fewer groups; " +
+		return "Kore.ai Answer Too Large", happened + ". Lower page_size so that each page holds fewer " + items + "; " +
 			"if even small pages are this large, host does not point at the Kore.ai API."
 	case errors.As(err, &protocolErr):
 		return "Kore.ai Answer Is Not HTTP", happened + ". Check that host points at the Kore.ai API, not at " +
@@ -61,8 +62,8 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration) (s
 		return "Kore.ai Host Not Found", happened + ". Check host for a typo, and this machine's DNS settings."
 	case errors.As(err, &pageErr):
 		return "Kore.ai Returned Inconsistent Pages", happened + ". The read stopped rather than return a " +
-			"partial or duplicated list. If the account's groups were changing, run again; if it persists, report " +
-			"it with the provider's debug log (TF_LOG=DEBUG)."
+			"partial or duplicated list. If the account's " + items + " were changing, run again; if it persists, " +
+			"report it with the provider's debug log (TF_LOG=DEBUG)."
 	case errors.As(err, &decodeErr):
 		return "Kore.ai Sent an Unreadable Answer", happened + ". Check that host points at the Kore.ai " +
 			"platform, not at a proxy or a login page."

@@ -48,7 +48,7 @@ func TestDescribeReadError(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			summary, detail := describeReadError(tc.ctx, tc.err, 90*time.Second)
+			summary, detail := describeReadError(tc.ctx, tc.err, 90*time.Second, "groups")
 			if summary != tc.summary {
 				t.Errorf("summary %q, want %q (detail %q)", summary, tc.summary, detail)
 			}
@@ -56,6 +56,30 @@ func TestDescribeReadError(t *testing.T) {
 				if !strings.Contains(detail, want) {
 					t.Errorf("detail %q does not say %q", detail, want)
 				}
+			}
+		})
+	}
+}
+
+// Advice that speaks of the listing's items names the listing read, not groups whatever was read.
+func TestDescribeReadErrorNamesTheListing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"pages that do not add up", &kore.PaginationError{Page: 2, Reason: "a short page", Endpoint: "user roles"},
+			"If the account's users were changing"},
+		{"an answer too large", &kore.RequestError{Page: 1, Attempts: 1, Endpoint: "user roles",
+			Err: &kore.AnswerTooLargeError{Limit: kore.MaxAnswerBytes, ContentLength: -1}},
+			"each page holds fewer users"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, detail := describeReadError(context.Background(), tc.err, time.Minute, "users")
+			if !strings.Contains(detail, tc.want) || strings.Contains(detail, "groups") {
+				t.Errorf("detail %q: want it to say %q and never groups", detail, tc.want)
 			}
 		})
 	}

@@ -199,6 +199,13 @@ func optionalIntField[T any](name, apiField, description string, get func(*T) *i
 		write:     func(w *stateWriter, v *T) { w.optionalInt(get(v)) }}
 }
 
+// optionalBoolField is a boolean that is null when Kore.ai sends null or nothing.
+func optionalBoolField[T any](name, apiField, description string, get func(*T) *bool) field[T] {
+	return field[T]{name: name, apiField: apiField,
+		attribute: schema.BoolAttribute{MarkdownDescription: description, Computed: true},
+		write:     func(w *stateWriter, v *T) { w.optionalBool(get(v)) }}
+}
+
 // stringListField is a list of strings: null for a nil slice, [] for an empty one.
 func stringListField[T any](name, apiField, description string, get func(*T) []string) field[T] {
 	return field[T]{name: name, apiField: apiField,

@@ -23,17 +23,31 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(direct) != 2 || direct["kore_groups"].encoder == nil || direct["kore_group"].encoder == nil {
-		t.Fatalf("want kore_groups and kore_group on the direct path, got %v", direct)
+	onDirectPath := []string{"kore_groups", "kore_group", "kore_users", "kore_roles", "kore_bots"}
+	if len(direct) != len(onDirectPath) {
+		t.Errorf("%d data sources on the direct path, want %d: %v", len(direct), len(onDirectPath), onDirectPath)
 	}
-	for _, f := range groupObject.fields {
-		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
-			t.Errorf("group.%s: the description does not name its API field %q", f.name, f.apiField)
+	for _, name := range onDirectPath {
+		if direct[name].encoder == nil {
+			t.Errorf("%s is not on the direct path", name)
 		}
 	}
-	for _, f := range userObject.fields {
+	checkAPIFields(t, "group", groupObject)
+	checkAPIFields(t, "user", userObject)
+	checkAPIFields(t, "kore_users.users", userRolesObject)
+	checkAPIFields(t, "kore_users.users.bot_roles", botRoleObject)
+	checkAPIFields(t, "kore_users.users.admin_roles", adminRoleObject)
+	checkAPIFields(t, "role", roleObject)
+	checkAPIFields(t, "bot", botObject)
+	checkAPIFields(t, "bot.jwt_apps", jwtAppObject)
+}
+
+// checkAPIFields fails for each field of a described Kore.ai object whose description does not name its API field.
+func checkAPIFields[T any](t *testing.T, what string, o *object[T]) {
+	t.Helper()
+	for _, f := range o.fields {
 		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
-			t.Errorf("user.%s: the description does not name its API field %q", f.name, f.apiField)
+			t.Errorf("%s.%s: the description does not name its API field %q", what, f.name, f.apiField)
 		}
 	}
 }

@@ -118,7 +118,11 @@ func (d *groupDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	st.row.includeUsers = st.cfg.IncludeUsers.IsNull() || st.cfg.IncludeUsers.ValueBool()
 	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
 
-	list, readDiags := readAllGroups(ctx, d.provider.configuredClient(), st.pageSize, st.cfg.Timeouts)
+	members := kore.MembersAll
+	if !st.row.includeUsers {
+		members = kore.MembersNone
+	}
+	list, readDiags := readAllGroups(ctx, d.provider.configuredClient(), st.pageSize, members, st.cfg.Timeouts)
 	diags.Append(readDiags...)
 	if diags.HasError() {
 		return nil, diags

@@ -157,7 +157,11 @@ func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config)
 	}
 
 	client := d.provider.configuredClient()
-	list, readDiags := readAllGroups(ctx, client, st.pageSize, cfg.Timeouts)
+	members := kore.MembersAll
+	if !st.includeUsers { // group_names_by_email still needs each member's email
+		members = kore.MembersEmails
+	}
+	list, readDiags := readAllGroups(ctx, client, st.pageSize, members, cfg.Timeouts)
 	diags.Append(readDiags...)
 	if diags.HasError() {
 		return nil, diags

@@ -57,7 +57,7 @@ func TestReadsAreCancelledByAnInterrupt(t *testing.T) {
 	client := testClient(t, s)
 	done := make(chan diag.Diagnostics, 1)
 	go func() {
-		_, diags := readAllGroups(context.Background(), client, 50, noTimeouts)
+		_, diags := readAllGroups(context.Background(), client, 50, kore.MembersAll, noTimeouts)
 		done <- diags
 	}()
 	<-arrived
@@ -74,7 +74,7 @@ func TestReadsAreCancelledByAnInterrupt(t *testing.T) {
 	}
 
 	// Later reads of the interrupted process end at once too.
-	_, diags := readAllGroups(context.Background(), client, 50, noTimeouts)
+	_, diags := readAllGroups(context.Background(), client, 50, kore.MembersAll, noTimeouts)
 	if !diags.HasError() || diags[0].Summary() != "Kore.ai Read Cancelled" {
 		t.Errorf("a read after the interrupt: %v, want it cancelled", diags)
 	}
@@ -124,7 +124,7 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout)
+			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout, "groups")
 			if summary != tt.wantSummary {
 				t.Errorf("summary = %q, want %q", summary, tt.wantSummary)
 			}
@@ -143,7 +143,7 @@ func TestServerTextInWarningsIsEscaped(t *testing.T) {
 	hostile := "g\x1b[2K\r\x1b[32mApply complete!\x1b]0;owned\x07\x00"
 	s := newTestServer(t, []fakekore.Group{{ID: hostile, Name: "n\x1b[31m", UserCount: fakekore.Ptr(5),
 		Users: []fakekore.User{{ID: "u1"}}}})
-	_, diags := readAllGroups(context.Background(), testClient(t, s), 50, noTimeouts)
+	_, diags := readAllGroups(context.Background(), testClient(t, s), 50, kore.MembersAll, noTimeouts)
 	if diags.HasError() || diags.WarningsCount() == 0 {
 		t.Fatalf("diagnostics = %v, want warnings only", diags)
 	}

@@ -324,9 +324,9 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 func TestConfigure_refusesUnknownSettingsInAStableOrder(t *testing.T) {
 	t.Parallel()
 	order := []string{"host", "client_id", "client_secret", "jwt", "max_retries", "requests_per_minute",
-		"request_timeout", "insecure", "ca_certificate", "max_concurrency"}
+		"request_timeout", "insecure", "ca_certificate", "max_concurrency", "allow_inexact_reads"}
 	typeOf := map[string]tftypes.Type{"max_retries": tftypes.Number, "requests_per_minute": tftypes.Number,
-		"max_concurrency": tftypes.Number, "insecure": tftypes.Bool}
+		"max_concurrency": tftypes.Number, "insecure": tftypes.Bool, "allow_inexact_reads": tftypes.Bool}
 	args := map[string]tftypes.Value{}
 	for _, name := range order {
 		typ, ok := typeOf[name]

@@ -72,8 +72,8 @@ provider "kore" {
 func clearKoreEnv(t *testing.T) {
 	t.Helper()
 	for _, name := range []string{envHost, envClientID, envClientSecret, envJWT, envMaxRetries, envRequestsPerMinute,
-		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envRequestsPerHour, envCacheDir,
-		envCacheTTL} {
+		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envAllowInexactReads, envRequestsPerHour,
+		envCacheDir, envCacheTTL} {
 		t.Setenv(name, "")
 	}
 }

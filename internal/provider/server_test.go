@@ -117,7 +117,7 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 	twin := groups[10] // another group of the same name: both are kept, sorted by ID
 	twin.ID = "e-twin-of-group-10"
 	groups = append(groups, twin)
-	s := newTestServer(t, groups)
+	s := newTestServer(t, groups, func(o *fakekore.Options) { o.Access = fakekore.GenerateAccess(groups, 5) })
 	h := newProtocolHarness(t, s.URL, nil)
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
@@ -145,6 +145,16 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 		}},
 		{"a missing name", "kore_groups", map[string]tftypes.Value{
 			"names": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("Nobody")}),
+		}},
+		{"every user, small pages", "kore_users", map[string]tftypes.Value{
+			"page_size": tftypes.NewValue(tftypes.Number, 9),
+		}},
+		{"users by email with a timeouts block", "kore_users", map[string]tftypes.Value{
+			"emails": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String},
+				[]tftypes.Value{str("sample1@example.com"), str("account.owner@example.com"), str("nobody@example.com")}),
+			"ignore_missing": tftypes.NewValue(tftypes.Bool, true),
+			"timeouts": tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"read": tftypes.String}},
+				map[string]tftypes.Value{"read": str("2m")}),
 		}},
 	}
 	for _, tc := range cases {
@@ -294,6 +304,9 @@ func TestServer_directPathKeepsAttributePathsInDiagnostics(t *testing.T) {
 			"Kore.ai Group Not Found", tftypes.NewAttributePath().WithAttributeName("name")},
 		{"kore_group", map[string]tftypes.Value{"id": str("e-nobody")},
 			"Kore.ai Group Not Found", tftypes.NewAttributePath().WithAttributeName("id")},
+		{"kore_users", map[string]tftypes.Value{
+			"emails": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("nobody@example.com")}),
+		}, "Kore.ai Users Not Found", tftypes.NewAttributePath().WithAttributeName("emails")},
 	}
 	for _, tc := range cases {
 		resp, err := h.server.ReadDataSource(context.Background(), h.readRequest(t, tc.typeName, tc.args))
@@ -329,7 +342,7 @@ func TestToAttributePath(t *testing.T) {
 func TestServer_readBeforeConfigureSaysTheProviderIsNotConfigured(t *testing.T) {
 	t.Parallel()
 	h := newUnconfiguredHarness(t)
-	for _, typeName := range []string{"kore_groups", "kore_group"} {
+	for _, typeName := range []string{"kore_groups", "kore_group", "kore_users"} {
 		args := map[string]tftypes.Value{}
 		if typeName == "kore_group" {
 			args["name"] = tftypes.NewValue(tftypes.String, "Audit")

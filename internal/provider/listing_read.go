@@ -18,8 +18,23 @@ import (
 // defaultReadTimeout bounds a data source's whole read when its timeouts block leaves read out.
 const defaultReadTimeout = 10 * time.Minute
 
-// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read.
-func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
+// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read, keeping
+// as much of the members as members says (or more, when a read that keeps more is shared).
+func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, members kore.Members, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
+	return readListing(ctx, client, "Groups", t, func(ctx context.Context) (*kore.GroupList, []string, error) {
+		list, err := client.ListGroupsKeeping(ctx, pageSize, members)
+		if err != nil {
+			return nil, nil, err
+		}
+		return list, list.Warnings, nil
+	})
+}
+
+// readListing runs one data source's read of a Kore.ai listing, the same way for every listing: bounded by
+// timeouts.read, cancelled by an interrupt, its failure described with advice and its notes turned into warnings.
+// title names the listing in diagnostics, such as "Groups" or "Users"; read returns the list and its warnings.
+func readListing[L any](ctx context.Context, client *kore.Client, title string, t timeouts.Value,
+	read func(context.Context) (*L, []string, error)) (*L, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if client == nil {
 		diags.AddError("Provider Not Configured",
@@ -37,14 +52,14 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, t tim
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	list, err := client.ListGroups(ctx, pageSize)
+	list, warnings, err := read(ctx)
 	if err != nil {
-		summary, detail := describeReadError(ctx, err, timeout)
+		summary, detail := describeReadError(ctx, err, timeout, strings.ToLower(title))
 		diags.AddError(summary, client.Redact(detail))
 		return nil, diags
 	}
-	for _, w := range list.Warnings {
-		diags.AddWarning("Kore.ai Groups May Be Inexact", client.Redact(w))
+	for _, w := range warnings {
+		diags.AddWarning("Kore.ai "+title+" May Be Inexact", client.Redact(w))
 	}
 	return list, diags
 }

@@ -7,10 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
 // readOnce reads one data source through the direct path and returns its diagnostics.
@@ -45,7 +49,7 @@ func TestRead_timeoutsReadBoundsTheWholeRead(t *testing.T) {
 		"max_retries":     tftypes.NewValue(tftypes.Number, 0),
 		"request_timeout": tftypes.NewValue(tftypes.String, "4s"),
 	})
-	for _, typeName := range []string{"kore_groups", "kore_group"} {
+	for _, typeName := range []string{"kore_groups", "kore_group", "kore_users"} {
 		args := map[string]tftypes.Value{"timeouts": timeoutsValue("200ms")}
 		if typeName == "kore_group" {
 			args["name"] = tftypes.NewValue(tftypes.String, "Audit")
@@ -133,4 +137,57 @@ func TestShortDuration(t *testing.T) {
 			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// Every listing's read reports its notes as warnings titled with the listing, and its failure with the advice of
+// describeReadError naming the listing's items, under the same timeouts.read.
+func TestReadListing_namesTheListingInWarningsAndErrors(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, nil)
+	client := testClient(t, s)
+
+	list, diags := readListing(context.Background(), client, "Users", noTimeouts,
+		func(context.Context) (*[]string, []string, error) {
+			return &[]string{"u-1"}, []string{"user \"u-1\" appeared on pages 0 and 1"}, nil
+		})
+	if list == nil || diags.HasError() || len(diags) != 1 || diags[0].Summary() != "Kore.ai Users May Be Inexact" ||
+		!strings.Contains(diags[0].Detail(), `"u-1" appeared`) {
+		t.Errorf("want the list and one warning titled for users, got %v, %v", list, diags)
+	}
+
+	_, diags = readListing(context.Background(), client, "Users", noTimeouts,
+		func(context.Context) (*[]string, []string, error) {
+			return nil, nil, &kore.PaginationError{Page: 1, Reason: "a short page", Endpoint: "user roles"}
+		})
+	if len(diags) != 1 || diags[0].Summary() != "Kore.ai Returned Inconsistent Pages" ||
+		!strings.Contains(diags[0].Detail(), "account's users were changing") {
+		t.Errorf("want one error advising on users, got %v", diags)
+	}
+
+	var deadline time.Time
+	_, diags = readListing(context.Background(), client, "Users", timeoutsObject("150ms"),
+		func(ctx context.Context) (*[]string, []string, error) {
+			deadline, _ = ctx.Deadline()
+			<-ctx.Done()
+			return nil, nil, ctx.Err()
+		})
+	if deadline.IsZero() || len(diags) != 1 || diags[0].Summary() != "Kore.ai Read Timed Out" ||
+		!strings.Contains(diags[0].Detail(), "timeouts.read (150ms)") {
+		t.Errorf("want the read bounded by timeouts.read = 150ms, got %v", diags)
+	}
+
+	_, diags = readListing(context.Background(), nil, "Users", noTimeouts,
+		func(context.Context) (*[]string, []string, error) {
+			t.Error("read without a client")
+			return nil, nil, nil
+		})
+	if len(diags) != 1 || diags[0].Summary() != "Provider Not Configured" {
+		t.Errorf("want Provider Not Configured, got %v", diags)
+	}
+}
+
+// timeoutsObject is a timeouts block with read set, as the framework decodes it.
+func timeoutsObject(read string) timeouts.Value {
+	return timeouts.Value{Object: types.ObjectValueMust(map[string]attr.Type{"read": types.StringType},
+		map[string]attr.Value{"read": types.StringValue(read)})}
 }

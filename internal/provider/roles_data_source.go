@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+var _ stateEncoder = (*rolesDataSource)(nil)
+
+// rolesDataSource is kore_roles: every admin role, or every bot role, of the account.
+type rolesDataSource struct {
+	provider *koreProvider
+}
+
+func newRolesDataSource(p *koreProvider) datasource.DataSource { return &rolesDataSource{provider: p} }
+
+// rolesConfig holds the arguments; the computed attributes are here only because the framework decodes whole
+// objects, and are written from rolesObject.
+type rolesConfig struct {
+	ID       types.String   `tfsdk:"id"`
+	RoleType types.String   `tfsdk:"role_type"`
+	PageSize types.Number   `tfsdk:"page_size"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	Total    types.Int64    `tfsdk:"total"`
+	Roles    types.List     `tfsdk:"roles"`
+}
+
+// rolesState is what a read of kore_roles writes into state.
+type rolesState struct {
+	cfg      rolesConfig
+	endpoint string
+	pageSize int
+	total    int
+	roles    []*kore.Role
+}
+
+// rolesObject describes the whole state of kore_roles: its arguments as configured and what the read found.
+var rolesObject = newObject(
+	stringField("id", "", "The API endpoint read, with its role type, such as "+
+		"`https://platform.kore.ai/api/public/roles?roleType=bot`.",
+		func(s *rolesState) string { return s.endpoint }),
+	argumentField("role_type", schema.StringAttribute{
+		MarkdownDescription: "Which roles to read (the API's `roleType`): `admin` for the account-level roles of " +
+			"the Admin Console, `bot` for the roles held in each bot.",
+		Required:   true,
+		Validators: []validator.String{stringvalidator.OneOf(kore.RoleTypeAdmin, kore.RoleTypeBot)},
+	}, func(w *stateWriter, s *rolesState) { w.str(s.cfg.RoleType.ValueString()) }),
+	argumentField("page_size", schema.NumberAttribute{
+		MarkdownDescription: pageSizeDescription("Roles asked for per page (the API's `limit`)") +
+			" Blocks with the same `role_type` and `page_size` share one read of the pages.",
+		Optional:   true,
+		Computed:   true,
+		Validators: pageSizeValidators(),
+	}, func(w *stateWriter, s *rolesState) { w.integer(int64(s.pageSize)) }),
+	blockField("timeouts", readTimeoutsBlock(),
+		func(w *stateWriter, s *rolesState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	intField("total", "total", "Number of roles of this type as the API reports it (`total`).",
+		func(s *rolesState) int64 { return int64(s.total) }),
+	objectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+
+		"first).", roleObject,
+		func(s *rolesState) []*kore.Role { return s.roles }),
+)
+
+func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_roles"
+}
+
+func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and " +
+			"exposes the account's admin roles or bot roles with their permissions. Every `kore_roles` block of a " +
+			"plan that asks the same host with the same `role_type` and `page_size` shares one read of the pages.",
+		Attributes: rolesObject.attributes(),
+		Blocks:     rolesObject.blocks(),
+	}
+}
+
+func (d *rolesDataSource) stateDescription() describedObject { return rolesObject }
+
+func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readThroughFramework(ctx, d.provider, d, req, resp)
+}
+
+func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	st := rolesState{}
+	diags.Append(config.Get(ctx, &st.cfg)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	roleType := st.cfg.RoleType.ValueString() // one of the two, by the attribute's validator
+	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
+
+	client := d.provider.configuredClient()
+	list, readDiags := readListing(ctx, client, "Roles", st.cfg.Timeouts,
+		func(ctx context.Context) (*kore.RoleList, []string, error) {
+			list, err := client.ListRoles(ctx, roleType, st.pageSize)
+			if err != nil {
+				return nil, nil, err
+			}
+			return list, list.Warnings, nil
+		})
+	diags.Append(readDiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	endpoint := client.BaseURL().JoinPath("api", "public", "roles")
+	endpoint.RawQuery = url.Values{"roleType": {roleType}}.Encode()
+	st.endpoint = endpoint.String()
+	st.total = list.Total
+	st.roles = sortedRoles(list.Roles)
+
+	w := newStateWriter(4096 + 512*len(st.roles))
+	rolesObject.write(w, &st)
+	state, err := w.bytes()
+	if err != nil {
+		diags.AddError("Cannot Encode the Roles", err.Error())
+		return nil, diags
+	}
+	return state, diags
+}

@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+// userRolesObject describes one user with the roles they hold, as kore_users lists them in users.
+var userRolesObject = newObject(
+	stringField("id", "userId", "User ID (API field `userId`).",
+		func(u *kore.UserRoles) string { return u.ID }),
+	optionalStringField("email", "username", "The user's login email (API field `username`).",
+		func(u *kore.UserRoles) *string { return u.Email }),
+	optionalStringField("org_user_id", "orgUserId",
+		"The user's ID in their organisation's own directory (API field `orgUserId`); null when the API leaves it "+
+			"out.",
+		func(u *kore.UserRoles) *string { return u.OrgUserID }),
+	optionalStringField("account_id", "accountId", "ID of the Kore.ai account (API field `accountId`).",
+		func(u *kore.UserRoles) *string { return u.AccountID }),
+	optionalBoolField("is_developer", "isDeveloper", "Whether the user is a bot developer (API field `isDeveloper`).",
+		func(u *kore.UserRoles) *bool { return u.IsDeveloper }),
+	optionalBoolField("can_create_bot", "canCreateBot", "Whether the user may create bots (API field `canCreateBot`).",
+		func(u *kore.UserRoles) *bool { return u.CanCreateBot }),
+	objectListField("bot_roles", "btRoles",
+		"The user's role in each bot (API field `btRoles`), sorted by `bot_name`, `role_name`, `bot_id`, then "+
+			"`role_id`.",
+		botRoleObject, sortedBotRoles),
+	objectListField("admin_roles", "adminRoles",
+		"The user's account-wide admin roles (API field `adminRoles`), sorted by `role_name`, then `role_id`.",
+		adminRoleObject, sortedAdminRoles),
+)
+
+// viaGroupsDescription is the one description of via_groups, for bot and admin roles alike.
+const viaGroupsDescription = "Names of the groups through which the role reaches the user (API field `groups`), " +
+	"sorted; empty when the role is assigned to the user directly."
+
+// botRoleObject describes one role a user holds in one bot.
+var botRoleObject = newObject(
+	optionalStringField("bot_id", "botId", "ID of the bot (API field `botId`), such as `st-…`.",
+		func(r *kore.BotRole) *string { return r.BotID }),
+	optionalStringField("bot_name", "botName", "Name of the bot (API field `botName`).",
+		func(r *kore.BotRole) *string { return r.BotName }),
+	optionalStringField("role_id", "roleId", "ID of the bot role (API field `roleId`).",
+		func(r *kore.BotRole) *string { return r.RoleID }),
+	optionalStringField("role_name", "roleName", "Name of the bot role (API field `roleName`), such as `Bot Developer`.",
+		func(r *kore.BotRole) *string { return r.RoleName }),
+	stringListField("via_groups", "groups", viaGroupsDescription,
+		func(r *kore.BotRole) []string { return sortedStrings(r.Groups) }),
+)
+
+// adminRoleObject describes one account-wide admin role a user holds.
+var adminRoleObject = newObject(
+	optionalStringField("role_id", "roleId", "ID of the admin role (API field `roleId`).",
+		func(r *kore.AdminRole) *string { return r.RoleID }),
+	optionalStringField("role_name", "roleName", "Name of the admin role (API field `roleName`), such as `Bot Admin`.",
+		func(r *kore.AdminRole) *string { return r.RoleName }),
+	stringListField("via_groups", "groups", viaGroupsDescription,
+		func(r *kore.AdminRole) []string { return sortedStrings(r.Groups) }),
+)
+
+// The lists below are sorted into new slices: what the client read is shared by every block of the plan.
+
+// sortUserRoles orders users by email (null first), then ID.
+func sortUserRoles(users []*kore.UserRoles) {
+	slices.SortFunc(users, func(a, b *kore.UserRoles) int {
+		return cmp.Or(compareOptional(a.Email, b.Email), strings.Compare(a.ID, b.ID))
+	})
+}
+
+// sortedBotRoles is a user's bot roles by bot name, role name, bot ID, then role ID (null first in each); nil
+// (null) when the API sent none.
+func sortedBotRoles(u *kore.UserRoles) []*kore.BotRole {
+	roles := pointers(u.BotRoles)
+	slices.SortFunc(roles, func(a, b *kore.BotRole) int {
+		return cmp.Or(compareOptional(a.BotName, b.BotName), compareOptional(a.RoleName, b.RoleName),
+			compareOptional(a.BotID, b.BotID), compareOptional(a.RoleID, b.RoleID))
+	})
+	return roles
+}
+
+// sortedAdminRoles is a user's admin roles by role name, then role ID (null first in each); nil (null) when the
+// API sent none.
+func sortedAdminRoles(u *kore.UserRoles) []*kore.AdminRole {
+	roles := pointers(u.AdminRoles)
+	slices.SortFunc(roles, func(a, b *kore.AdminRole) int {
+		return cmp.Or(compareOptional(a.RoleName, b.RoleName), compareOptional(a.RoleID, b.RoleID))
+	})
+	return roles
+}
+
+// sortedStrings is a sorted copy of s, nil (null) for nil and empty for empty.
+func sortedStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,225 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+var _ stateEncoder = (*usersDataSource)(nil)
+
+// usersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
+// through which they hold them.
+type usersDataSource struct {
+	provider *koreProvider
+}
+
+func newUsersDataSource(p *koreProvider) datasource.DataSource { return &usersDataSource{provider: p} }
+
+// usersConfig holds the arguments; the computed attributes are here only because the framework decodes whole
+// objects, and are written from usersObject.
+type usersConfig struct {
+	ID            types.String   `tfsdk:"id"`
+	Emails        types.Set      `tfsdk:"emails"`
+	IgnoreMissing types.Bool     `tfsdk:"ignore_missing"`
+	PageSize      types.Number   `tfsdk:"page_size"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	Total         types.Int64    `tfsdk:"total"`
+	Users         types.List     `tfsdk:"users"`
+}
+
+// usersState is what a read of kore_users writes into state.
+type usersState struct {
+	cfg      usersConfig
+	endpoint string
+	emails   []string // the emails argument, nil when it is null
+	pageSize int
+	total    int
+	kept     []*kore.UserRoles // sorted
+}
+
+// usersObject describes the whole state of kore_users: its arguments as configured and what the read found.
+var usersObject = newObject(
+	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/alluserroles`.",
+		func(s *usersState) string { return s.endpoint }),
+	argumentField("emails", schema.SetAttribute{
+		MarkdownDescription: "Keep exactly the users with these login emails (API field `username`), compared " +
+			"exactly, case included. An email that no user has is an error, unless `ignore_missing` is true.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Validators:  []validator.Set{setvalidator.NoNullValues()},
+	}, func(w *stateWriter, s *usersState) { w.stringList(s.emails) }),
+	argumentField("ignore_missing", schema.BoolAttribute{
+		MarkdownDescription: "When true, emails in `emails` that no user has are left out instead of failing " +
+			"the read. Requires `emails`. Defaults to `false`.",
+		Optional:   true,
+		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
+	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	argumentField("page_size", schema.NumberAttribute{
+		MarkdownDescription: pageSizeDescription("Users asked for per page (the API's `limit`)") +
+			" Blocks with the same `page_size` share one read of the pages.",
+		Optional:   true,
+		Computed:   true,
+		Validators: pageSizeValidators(),
+	}, func(w *stateWriter, s *usersState) { w.integer(int64(s.pageSize)) }),
+	blockField("timeouts", readTimeoutsBlock(),
+		func(w *stateWriter, s *usersState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	intField("total", "total",
+		"Number of users in the account as the API reports it (`total`), before filtering.",
+		func(s *usersState) int64 { return int64(s.total) }),
+	objectListField("users", "users",
+		"The users kept (API field `users`), sorted by email (users without one first), then ID.",
+		userRolesObject, func(s *usersState) []*kore.UserRoles { return s.kept }),
+)
+
+func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_users"
+}
+
+func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads every page of Kore.ai's Get User Roles Details API (`GET /api/public/alluserroles`) " +
+			"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
+			"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
+			"the same host with the same `page_size` shares one read of the pages.",
+		Attributes: usersObject.attributes(),
+		Blocks:     usersObject.blocks(),
+	}
+}
+
+func (d *usersDataSource) stateDescription() describedObject { return usersObject }
+
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readThroughFramework(ctx, d.provider, d, req, resp)
+}
+
+func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	st := usersState{}
+	diags.Append(config.Get(ctx, &st.cfg)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	cfg := &st.cfg
+	if !cfg.Emails.IsNull() {
+		st.emails = make([]string, 0, len(cfg.Emails.Elements()))
+		diags.Append(cfg.Emails.ElementsAs(ctx, &st.emails, false)...)
+	}
+	st.pageSize = pageSizeOrDefault(cfg.PageSize)
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	client := d.provider.configuredClient()
+	list, readDiags := readListing(ctx, client, "Users", cfg.Timeouts,
+		func(ctx context.Context) (*kore.UserRoleList, []string, error) {
+			list, err := client.ListUserRoles(ctx, st.pageSize)
+			if err != nil {
+				return nil, nil, err
+			}
+			return list, list.Warnings, nil
+		})
+	diags.Append(readDiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	kept, missing := selectUsers(list.Users, st.emails)
+	if len(missing) > 0 && !cfg.IgnoreMissing.ValueBool() {
+		diags.AddAttributeError(path.Root("emails"), "Kore.ai Users Not Found",
+			fmt.Sprintf("No user of the account (%d users read) has the email %s. Emails are compared exactly, "+
+				"case included. Correct the emails, or set ignore_missing = true to read the users that exist.",
+				len(list.Users), describeMissingEmails(missing, list.Users)))
+		return nil, diags
+	}
+	st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
+	st.total = list.Total
+	st.kept = kept
+
+	w := newStateWriter(estimateUsersStateSize(kept))
+	usersObject.write(w, &st)
+	state, err := w.bytes()
+	if err != nil {
+		diags.AddError("Cannot Encode the Users", err.Error())
+		return nil, diags
+	}
+	return state, diags
+}
+
+// selectUsers returns the users whose email is one of emails (every user when emails is nil), sorted by email, then
+// ID, and the emails that no user has, sorted. The list read is shared between data sources, so it is never
+// reordered in place.
+func selectUsers(all []kore.UserRoles, emails []string) (kept []*kore.UserRoles, missing []string) {
+	var found map[string]bool
+	if emails != nil {
+		found = make(map[string]bool, len(emails))
+		for _, e := range emails {
+			found[e] = false
+		}
+	}
+	kept = make([]*kore.UserRoles, 0, len(all))
+	for i := range all {
+		u := &all[i]
+		if found != nil {
+			if u.Email == nil {
+				continue
+			}
+			if _, wanted := found[*u.Email]; !wanted {
+				continue
+			}
+			found[*u.Email] = true
+		}
+		kept = append(kept, u)
+	}
+	for e, ok := range found {
+		if !ok {
+			missing = append(missing, e)
+		}
+	}
+	slices.Sort(missing)
+	sortUserRoles(kept)
+	return kept, missing
+}
+
+// describeMissingEmails quotes each missing email and, when users have it in another case, names them: Kore.ai
+// keeps the case a login email was created with.
+func describeMissingEmails(missing []string, users []kore.UserRoles) string {
+	parts := make([]string, len(missing))
+	for i, e := range missing {
+		parts[i] = fmt.Sprintf("%q", e)
+		var near []string
+		for j := range users {
+			if u := users[j].Email; u != nil && strings.EqualFold(*u, e) && !slices.Contains(near, *u) {
+				near = append(near, *u)
+			}
+		}
+		if len(near) > 0 {
+			slices.Sort(near)
+			parts[i] += " (the account has " + quoteList(near) + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// estimateUsersStateSize guesses the encoded size so that the buffer grows once.
+func estimateUsersStateSize(users []*kore.UserRoles) int {
+	n := 4096
+	for _, u := range users {
+		n += 320 + 256*(len(u.BotRoles)+len(u.AdminRoles))
+	}
+	return n
+}
