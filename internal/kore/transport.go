@@ -188,7 +188,7 @@ func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.
 		if total > MaxAnswerBytes {
 			return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: -1}}
 		}
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
