@@ -93,7 +93,7 @@ func TestRunServesTheAccessListings(t *testing.T) {
 		for offset := 0; ; offset++ {
 			page := fetchPage(t, fmt.Sprintf("%s%s?offset=%d", url, fakekore.GroupsPath, offset), token)
 			for _, g := range page.Groups {
-				groups[g["gN"].(string)] = true
+				groups[checked[string](t, g["gN"])] = true
 			}
 			if !page.AvailableMore {
 				break
@@ -102,10 +102,10 @@ func TestRunServesTheAccessListings(t *testing.T) {
 		page := fetchPage(t, url+fakekore.UserRolesPath, token)
 		viaGroups := 0
 		for _, u := range page.Users {
-			for _, grant := range u["btRoles"].([]any) {
-				for _, name := range grant.(map[string]any)["groups"].([]any) {
+			for _, grant := range checked[[]any](t, u["btRoles"]) {
+				for _, name := range checked[[]any](t, checked[map[string]any](t, grant)["groups"]) {
 					viaGroups++
-					if !groups[name.(string)] {
+					if !groups[checked[string](t, name)] {
 						t.Errorf("user %v holds a role through %q, which is not served", u["username"], name)
 					}
 				}
@@ -204,4 +204,14 @@ func TestOffsetFlagErrorsNameTheMistake(t *testing.T) {
 			t.Errorf("parseFlags: %v, want a usage error", err)
 		}
 	})
+}
+
+// checked is a type assertion that fails the test, naming the value, instead of panicking.
+func checked[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, want a %T", v, v, x)
+	}
+	return x
 }

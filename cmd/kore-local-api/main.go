@@ -9,7 +9,9 @@
 // every listing ("page", "records", "default") or per listing ("users=page,bots=records"). It requires HS256
 // JWTs signed with -client-secret whose appId is -client-id, prints "kore-local-api listening on URL" to stdout,
 // optionally writes the URL to -url-file, logs one line per request to stderr (never the auth header) and
-// stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only.
+// stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only. With -rate-limit N it refuses, as
+// Kore.ai does, any request that would put more than N requests into a rolling -rate-window (429 without
+// Retry-After).
 package main
 
 import (
@@ -46,6 +48,8 @@ type config struct {
 	urlFile      string
 	latency      time.Duration
 	requireJTI   bool
+	rateLimit    int
+	rateWindow   time.Duration
 }
 
 func main() {
@@ -84,6 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	url := "http://" + listener.Addr().String()
 
+	var intercept fakekore.Interceptor
+	if cfg.rateLimit > 0 {
+		intercept = fakekore.NewWindowLimit(cfg.rateLimit, cfg.rateWindow).Intercept
+	}
 	groups := demoGroups(cfg.groups, cfg.users)
 	fake := fakekore.NewHandler(fakekore.Options{
 		ClientID:     cfg.clientID,
@@ -93,6 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Offsets:      cfg.offsets,
 		Latency:      cfg.latency,
 		RequireJTI:   cfg.requireJTI,
+		Intercept:    intercept,
 	})
 	defer fake.Close()
 	server := &http.Server{
@@ -116,7 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("serving Get Groups, Get User Roles Details, Get Roles and Get Bots", "url", url,
 		"groups", cfg.groups, "users_per_group", cfg.users, "bots", cfg.bots, "offsets", formatOffsets(cfg.offsets),
-		logAuth, "latency", cfg.latency, "require_jti", cfg.requireJTI)
+		logAuth, "latency", cfg.latency, "require_jti", cfg.requireJTI, "rate_limit", cfg.rateLimit,
+		"rate_window", cfg.rateWindow)
 	fmt.Fprintf(stdout, "kore-local-api listening on %s\n", url)
 
 	serveErr := make(chan error, 1)
@@ -155,6 +165,9 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	flags.StringVar(&cfg.urlFile, "url-file", "", "also write the server's URL to this `file` (removed on exit)")
 	flags.DurationVar(&cfg.latency, "latency", 0, "delay before answering each request")
 	flags.BoolVar(&cfg.requireJTI, "require-jti", false, `refuse tokens whose jti was seen before ("Enforce JTI")`)
+	flags.IntVar(&cfg.rateLimit, "rate-limit", 0,
+		"refuse (429, no Retry-After) requests beyond this many in any rolling -rate-window; 0 means no limit")
+	flags.DurationVar(&cfg.rateWindow, "rate-window", time.Minute, "the window of -rate-limit")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -173,6 +186,10 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-bots %d: must be 0 or more", cfg.bots)}
 	case cfg.latency < 0:
 		return cfg, usageError{fmt.Errorf("-latency %s: must be 0 or more", cfg.latency)}
+	case cfg.rateLimit < 0:
+		return cfg, usageError{fmt.Errorf("-rate-limit %d: must be 0 (no limit) or more", cfg.rateLimit)}
+	case cfg.rateWindow <= 0:
+		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
 	}
 	var err error
 	if cfg.offsets, err = parseOffsets(offsets); err != nil {

@@ -177,6 +177,7 @@ func TestAddrMustBeLoopback(t *testing.T) {
 func TestBadFlagsAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-groups", "-1"}, {"-users", "-2"}, {"-latency", "-1s"}, {"-addr", "no-port"}, {"extra"}, {"-unknown"},
+		{"-rate-limit", "-1"}, {"-rate-window", "0s"},
 	} {
 		t.Run(strings.Join(args, " ")+" is refused", func(t *testing.T) {
 			if _, err := parseFlags(args, io.Discard); !errors.As(err, new(usageError)) {

@@ -316,15 +316,15 @@ func TestUserRolesWireFormat(t *testing.T) {
 
 	botNames := map[string]string{}
 	for _, b := range bots {
-		botNames[b["_id"].(string)] = b["name"].(string)
+		botNames[wireString(t, b["_id"])] = wireString(t, b["name"])
 	}
 	botRoleNames := map[string]string{}
 	for _, r := range botRoles {
-		botRoleNames[r["_id"].(string)] = r["role"].(string)
+		botRoleNames[wireString(t, r["_id"])] = wireString(t, r["role"])
 	}
 	adminRoleNames := map[string]bool{}
 	for _, r := range adminRoles {
-		adminRoleNames[r["role"].(string)] = true
+		adminRoleNames[wireString(t, r["role"])] = true
 	}
 	members := map[string]map[string]bool{} // group name -> member ids
 	for _, g := range groups {
@@ -710,4 +710,14 @@ func TestListingFaultsAnswerInTheShapeOfThePathAsked(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wireString is a field the wire format documents as a string.
+func wireString(t *testing.T, v any) string {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("%v is a %T, want a string", v, v)
+	}
+	return s
 }

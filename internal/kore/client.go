@@ -2,10 +2,12 @@
 // installations). It is plain Go: it knows nothing about Terraform and can be used from any program.
 //
 // A Client authenticates every request with a JWT (signed afresh per attempt from a client ID and secret, or a
-// ready-made token), keeps to Kore.ai's rate limit with a client-side token bucket, bounds the requests in flight,
-// and retries throttled, failed or stalled requests. ListGroups, ListUserRoles, ListRoles and ListBots read every
-// page of their listing through one page walk (paging.go) that fails when the pages do not add up, and share each
-// read between callers (shared_reads.go).
+// ready-made token), keeps to Kore.ai's per-account rate limits with a request budget shared by every process of
+// the machine (package budget), bounds the requests in flight, and retries throttled, failed or stalled requests.
+// ListGroups, ListUserRoles, ListRoles and ListBots read every page of their listing through one page walk
+// (paging.go) that fails when the pages do not add up, and share each read between callers (shared_reads.go);
+// with a cache TTL, reads are also answered from an encrypted cache shared by the processes of the machine
+// (package cache).
 //
 // Tokens are HS256 JWTs, the only kind Kore.ai accepts for apps mapped to API scopes; apps that enforce JWE or
 // payload encryption are not supported.
@@ -26,13 +28,16 @@ import (
 
 	"github.com/hashicorp/go-cleanhttp"
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/time/rate"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
 )
 
 // Defaults and limits of Config.
 const (
 	DefaultUserAgent         = "terraform-provider-kore"
-	DefaultRequestsPerMinute = 60 // Kore.ai's documented per-account limit for the admin APIs
+	DefaultRequestsPerMinute = 60   // Kore.ai's documented per-account limits for the admin APIs
+	DefaultRequestsPerHour   = 1800 //
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultMaxConcurrency    = 4
 	MaxConcurrencyLimit      = 16
@@ -58,8 +63,17 @@ type Config struct {
 	JWT string
 	// MaxRetries is the number of retries after the first attempt; 0 disables retries.
 	MaxRetries int
-	// RequestsPerMinute sizes the client-side token bucket (burst of the same size); 0 means 60.
+	// RequestsPerMinute and RequestsPerHour are the account's limits over any rolling 60 s and 3,600 s: every
+	// process of this machine using the same host and app (or token) shares them through CacheDir. A read may spend
+	// them at once. 0 means 60 and 1,800.
 	RequestsPerMinute int
+	RequestsPerHour   int
+	// CacheDir holds the shared request budget and, with CacheTTL, the cache. "" (or a directory that cannot be
+	// used, see StateDirError) keeps the budget in this process and turns the cache off.
+	CacheDir string
+	// CacheTTL > 0 answers a read from the encrypted cache in CacheDir when the same read with the same
+	// credentials completed less than CacheTTL ago, in this or another process.
+	CacheTTL time.Duration
 	// RequestTimeout bounds each attempt: connecting, the response headers and the whole body; 0 means 30s.
 	RequestTimeout time.Duration
 	// MaxConcurrency bounds the requests in flight across the whole Client; 0 means 4, valid values are 1 to 16.
@@ -90,6 +104,8 @@ type hooks struct {
 	flightJoined func() // called when a caller has joined (or started) a shared read
 	// dial replaces the network dialer, so that tests can fail a name lookup without resolving any name.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Shorter windows of the account budget.
+	budgetShortWindow, budgetLongWindow, budgetMargin time.Duration
 }
 
 // Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
@@ -105,7 +121,10 @@ type Client struct {
 	userAgent string
 
 	httpClient     *http.Client
-	limiter        *rate.Limiter
+	budget         *budget.Budget
+	readCache      *cache.Cache // nil when the cache is off
+	cacheTTL       time.Duration
+	stateDirErr    error // why CacheDir is not used (nil when it is, or when none was given)
 	inFlight       *semaphore.Weighted
 	maxConcurrency int
 	maxRetries     int
@@ -151,6 +170,17 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("requests per minute is %d: it must be 1 or more (Kore.ai allows %d)",
 			requestsPerMinute, DefaultRequestsPerMinute)
 	}
+	requestsPerHour := cfg.RequestsPerHour
+	switch {
+	case requestsPerHour == 0:
+		requestsPerHour = DefaultRequestsPerHour
+	case requestsPerHour < 0:
+		return nil, fmt.Errorf("requests per hour is %d: it must be 1 or more (Kore.ai allows %d)",
+			requestsPerHour, DefaultRequestsPerHour)
+	}
+	if cfg.CacheTTL < 0 {
+		return nil, fmt.Errorf("cache TTL is %s: it must be 0 (off) or more", cfg.CacheTTL)
+	}
 	timeout := cfg.RequestTimeout
 	switch {
 	case timeout == 0:
@@ -190,7 +220,7 @@ func New(cfg Config) (*Client, error) {
 		baseURL:           base,
 		apiBase:           base.String(),
 		userAgent:         userAgent,
-		limiter:           rate.NewLimiter(rate.Every(time.Minute/time.Duration(requestsPerMinute)), requestsPerMinute),
+		cacheTTL:          cfg.CacheTTL,
 		inFlight:          semaphore.NewWeighted(int64(maxConcurrency)),
 		maxConcurrency:    maxConcurrency,
 		maxRetries:        cfg.MaxRetries,
@@ -204,6 +234,14 @@ func New(cfg Config) (*Client, error) {
 		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
 			joined: test.flightJoined},
 	}
+	if c.budget, err = c.newAccountBudget(cfg, requestsPerMinute, requestsPerHour, test); err != nil {
+		return nil, err
+	}
+	c.stateDirErr = c.budget.DirError()
+	if cfg.CacheDir == "" {
+		c.stateDirErr = nil // nothing was asked for
+	}
+	c.openReadCache(cfg)
 
 	// Start from cleanhttp's pooled transport: it honours HTTPS_PROXY and NO_PROXY and has sane dial timeouts.
 	pooled := cleanhttp.DefaultPooledTransport()
@@ -215,7 +253,7 @@ func New(cfg Config) (*Client, error) {
 	c.httpClient = &http.Client{
 		Transport: &attemptTransport{
 			base:         pooled,
-			limiter:      c.limiter,
+			budget:       c.budget,
 			tokens:       tokens,
 			timeout:      timeout,
 			logger:       c.logger,

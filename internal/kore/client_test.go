@@ -7,11 +7,10 @@ import (
 	"io"
 	"log"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
@@ -125,44 +124,94 @@ func TestTLS(t *testing.T) {
 	}
 }
 
-func TestRateLimiter(t *testing.T) {
-	t.Run("its rate and burst come from RequestsPerMinute", func(t *testing.T) {
-		for _, tt := range []struct{ configured, want int }{{0, 60}, {1, 1}, {120, 120}} {
-			client := newTestClient(t, kore.Config{Host: "platform.kore.ai", JWT: "eyJ.a.b", RequestsPerMinute: tt.configured})
-			limiter := kore.Limiter(client)
-			if limiter.Burst() != tt.want || limiter.Limit() != rate.Every(time.Minute/time.Duration(tt.want)) {
-				t.Errorf("RequestsPerMinute %d: burst %d, limit %v; want %d a minute",
-					tt.configured, limiter.Burst(), limiter.Limit(), tt.want)
-			}
-		}
-	})
-
-	t.Run("every read shares it, and a wait past the deadline fails at once", func(t *testing.T) {
-		api := newFakeAPI(t, makeGroups(1, 0), 0)
-		server := api.start()
-		cfg := testConfig(server, nil)
-		cfg.RequestsPerMinute = 2 // a burst of two, then one request every 30s
-		client := newTestClient(t, cfg)
-
-		for _, pageSize := range []int{1, 2} { // two reads of one page each use up the burst
-			if _, err := client.ListGroups(context.Background(), pageSize); err != nil {
-				t.Fatalf("ListGroups(%d): %v", pageSize, err)
-			}
-		}
+func TestAccountBudget(t *testing.T) {
+	// deadlineError asserts that a read failed at once, before its deadline, naming the rate limit.
+	deadlineError := func(t *testing.T, client *kore.Client, pageSize int) {
+		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, err := client.ListGroups(ctx, 3)
+		_, err := client.ListGroups(ctx, pageSize)
 		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "rate limit") {
 			t.Errorf("error = %v, want a deadline error naming the rate limit", err)
 		}
 		if ctx.Err() != nil {
 			t.Error("the read waited for the deadline instead of failing at once")
 		}
-		if got := api.calls.Load(); got != 2 {
-			t.Errorf("requests = %d, want 2: the third must wait for the limiter", got)
+	}
+
+	t.Run("60 requests a minute by default, spent at once, then the next waits", func(t *testing.T) {
+		api := newFakeAPI(t, makeGroups(60, 0), 0)
+		server := api.start()
+		cfg := testConfig(server, nil)
+		cfg.RequestsPerMinute = 0
+		client := newTestClient(t, cfg)
+		if list, err := client.ListGroups(context.Background(), 1); err != nil || len(list.Groups) != 60 {
+			t.Fatalf("ListGroups(1) = %v, %v; want 60 groups read a page each", list, err)
 		}
-		if tokens := kore.Limiter(client).Tokens(); tokens >= 1 {
-			t.Errorf("limiter holds %.2f tokens after the burst, want less than one", tokens)
+		deadlineError(t, client, 2)
+		if got := api.calls.Load(); got != 60 {
+			t.Errorf("requests = %d, want 60", got)
+		}
+	})
+
+	t.Run("the hour's limit holds even when the minute's allows more", func(t *testing.T) {
+		api := newFakeAPI(t, makeGroups(1, 0), 0)
+		server := api.start()
+		cfg := testConfig(server, nil)
+		cfg.RequestsPerMinute, cfg.RequestsPerHour = 100, 2
+		client := newTestClient(t, cfg)
+		for _, pageSize := range []int{1, 2} {
+			if _, err := client.ListGroups(context.Background(), pageSize); err != nil {
+				t.Fatalf("ListGroups(%d): %v", pageSize, err)
+			}
+		}
+		deadlineError(t, client, 3)
+		if got := api.calls.Load(); got != 2 {
+			t.Errorf("requests = %d, want 2: the third must wait for the hour", got)
+		}
+	})
+
+	t.Run("clients of the same account share it, other accounts do not wait", func(t *testing.T) {
+		api := newFakeAPI(t, makeGroups(1, 0), 0)
+		server := api.start()
+		cfg := testConfig(server, nil)
+		cfg.RequestsPerMinute = 1
+		first, second := newTestClient(t, cfg), newTestClient(t, cfg)
+		if _, err := first.ListGroups(context.Background(), 1); err != nil {
+			t.Fatalf("ListGroups: %v", err)
+		}
+		deadlineError(t, second, 1)
+
+		otherAPI := newFakeAPI(t, makeGroups(1, 0), 0)
+		other := cfg
+		other.Host = otherAPI.start().URL
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := newTestClient(t, other).ListGroups(ctx, 1); err != nil {
+			t.Errorf("another account's read: %v; want it not to wait for this one's budget", err)
+		}
+		if api.calls.Load() != 1 || otherAPI.calls.Load() != 1 {
+			t.Errorf("requests = %d and %d, want one to each account", api.calls.Load(), otherAPI.calls.Load())
+		}
+	})
+
+	t.Run("a wait that fits the deadline is waited and logged", func(t *testing.T) {
+		api := newFakeAPI(t, makeGroups(1, 0), 0)
+		server := api.start()
+		logger := &captureLogger{}
+		cfg := kore.WithBudgetWindows(testConfig(server, nil), 150*time.Millisecond, time.Hour, 10*time.Millisecond)
+		cfg.RequestsPerMinute = 1
+		cfg.Logger = logger
+		client := newTestClient(t, cfg)
+		for _, pageSize := range []int{1, 2} {
+			if _, err := client.ListGroups(context.Background(), pageSize); err != nil {
+				t.Fatalf("ListGroups(%d): %v", pageSize, err)
+			}
+		}
+		if !slices.ContainsFunc(logger.all(), func(line string) bool {
+			return strings.Contains(line, "waits for the account's request budget") && strings.Contains(line, "wait_ms")
+		}) {
+			t.Errorf("no log line says that the request waited and for how long: %q", logger.all())
 		}
 	})
 }

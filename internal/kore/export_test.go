@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"slices"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // WithWaitHook makes every retry wait go through hook, which receives the wait the client chose and returns the
@@ -41,8 +40,12 @@ func (cfg Config) testHooks() *hooks {
 	return &copied
 }
 
-// Limiter exposes the client-wide rate limiter.
-func Limiter(c *Client) *rate.Limiter { return c.limiter }
+// WithBudgetWindows shortens the windows and the margin of the account budget.
+func WithBudgetWindows(cfg Config, short, long, margin time.Duration) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.budgetShortWindow, cfg.hooks.budgetLongWindow, cfg.hooks.budgetMargin = short, long, margin
+	return cfg
+}
 
 // GroupsPage is the decoded wire form of one page of the Get Groups API.
 type GroupsPage struct {
@@ -102,4 +105,10 @@ func WithDialer(cfg Config, dial func(ctx context.Context, network, addr string)
 	cfg.hooks = cfg.testHooks()
 	cfg.hooks.dial = dial
 	return cfg
+}
+
+// BudgetWaitAfter429 is the wait chosen after an answer, given the wait the retry policy chose before the account's
+// windows were consulted.
+func BudgetWaitAfter429(ctx context.Context, c *Client, resp *http.Response, chosen time.Duration) time.Duration {
+	return c.budgetWaitAfter429(ctx, resp, chosen)
 }

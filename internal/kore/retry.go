@@ -111,6 +111,9 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 		p.lastStatus = resp.StatusCode
 	}
 	wait, fromServer := p.client.retryWait(resp, p.state.attempts)
+	if budgetWait := p.client.budgetWaitAfter429(ctx, resp, wait); budgetWait != wait {
+		wait, fromServer = budgetWait, false // the account's windows chose it
+	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		p.pastDeadline = &WaitPastDeadlineError{Wait: wait, Left: max(time.Until(deadline), 0), RetryAfter: fromServer}
 		p.client.warn(ctx, "Kore.ai API request not retried: the wait would pass the deadline", p.logFields(wait))

@@ -65,9 +65,11 @@ func TestRetryWaits(t *testing.T) {
 			check: between(3*time.Second, 5*time.Second),
 		},
 		{
-			name:    "429 without Retry-After backs off between 1s and 2s",
+			// The server's minute is full: the retry waits until the request just sent leaves the account's
+			// minute (60 s and the budget's 2 s margin), not a backoff of seconds that would spend every retry.
+			name:    "429 without Retry-After waits until the account's minute has room again",
 			failure: status(http.StatusTooManyRequests),
-			check:   between(time.Second, 2*time.Second),
+			check:   between(61*time.Second, 62*time.Second),
 		},
 		{
 			name:    "503 with Retry-After: 3 is honoured as 3s",
@@ -75,9 +77,9 @@ func TestRetryWaits(t *testing.T) {
 			check:   exactly(3 * time.Second),
 		},
 		{
-			name:    "a Retry-After that is not a number or date falls back to the backoff",
+			name:    "a Retry-After that is not a number or date counts as none",
 			failure: status(http.StatusTooManyRequests, "Retry-After", "soon"),
-			check:   between(time.Second, 2*time.Second),
+			check:   between(61*time.Second, 62*time.Second),
 		},
 	}
 	for _, tt := range tests {

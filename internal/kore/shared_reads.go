@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 )
 
@@ -117,7 +118,7 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 		s.joined()
 	}
 
-	list, err := readThrough(readCtx, c, k.key, read)
+	list, err := readThrough(readCtx, c, k, read)
 	if err != nil && errors.Is(context.Cause(readCtx), errSuperseded) && ctx.Err() == nil {
 		err = errSuperseded
 	}
@@ -146,10 +147,14 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 	return view(list), nil
 }
 
-// readThrough produces the result of one completed read of key: the one place where it is made. A persistent
-// cache belongs here, asked by key for stored bytes before read runs and given the fresh result after.
-func readThrough[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
-	c.debug(ctx, "Kore.ai read started", map[string]any{"read": key})
+// readThrough produces the result of one completed read of k: the one place where it is made, and so where the
+// cache shared by the processes of the machine (read_cache.go) is asked before read runs and given its result. A
+// cache entry is per key and detail: a read that kept less of each item never answers a request for more.
+func readThrough[L any](ctx context.Context, c *Client, k readKey, read func(context.Context) (*L, error)) (*L, error) {
+	c.debug(ctx, "Kore.ai read started", map[string]any{"read": k.key})
+	if c.readCache != nil {
+		return cachedList(ctx, c, k.key+"\x00detail="+strconv.Itoa(k.detail), read)
+	}
 	return read(ctx)
 }
 

@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/time/rate"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
 )
 
 // Memory bounds of the answers the client reads. Every answer is read whole before it is decoded (so that a body
@@ -39,11 +40,11 @@ const (
 )
 
 // attemptTransport does what must happen once per attempt rather than once per request: it waits for the
-// client-wide rate limiter, sets a freshly signed token, and reads the whole answer under the attempt's deadline, so
+// account's request budget, sets a freshly signed token, and reads the whole answer under the attempt's deadline, so
 // that a body that stalls fails the attempt (and can be retried) instead of hanging the read.
 type attemptTransport struct {
 	base    http.RoundTripper
-	limiter *rate.Limiter
+	budget  *budget.Budget
 	tokens  tokenSource
 	timeout time.Duration
 	logger  Logger
@@ -97,7 +98,7 @@ func (e *permanentError) Unwrap() error { return e.err }
 type rateLimitDeadlineError struct{}
 
 func (rateLimitDeadlineError) Error() string {
-	return "waiting for the client's request rate limit would pass the deadline"
+	return "waiting for the account's rate limit budget (requests per minute and per hour) would pass the deadline"
 }
 
 // Unwrap lets callers treat it like any other deadline: errors.Is(err, context.DeadlineExceeded) holds.
@@ -114,7 +115,7 @@ func (e *attemptTimeoutError) Timeout() bool { return true }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if err := t.limiter.Wait(ctx); err != nil {
+	if _, err := t.budget.Wait(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -187,7 +188,7 @@ func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.
 		if total > MaxAnswerBytes {
 			return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: -1}}
 		}
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

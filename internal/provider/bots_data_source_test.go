@@ -62,7 +62,7 @@ func wantBots(access fakekore.Access, keep *regexp.Regexp) []any {
 func indexOfBot(t *testing.T, want []any, name string) int {
 	t.Helper()
 	for i, b := range want {
-		if b.(map[string]any)["name"] == name {
+		if as[map[string]any](t, b)["name"] == name {
 			return i
 		}
 	}

@@ -45,8 +45,9 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, it
 		return "Kore.ai Read Cancelled", "read cancelled: " + happened + "."
 	case kore.IsRateLimited(err):
 		return "Kore.ai Rate Limit Reached", happened + ". Kore.ai allows 60 requests a minute and 1,800 an hour " +
-			"per account, and the provider paces itself at requests_per_minute (default 60): lower it when other " +
-			"clients share the account, or run again later."
+			"per account, and the provider keeps every process on this machine that reads the account within " +
+			"requests_per_minute and requests_per_hour (default 60 and 1,800): lower them when clients elsewhere " +
+			"share the account, or run again later."
 	case kore.IsUnauthorized(err):
 		return "Kore.ai Refused the Token", happened + ". Check client_id and client_secret (or jwt), and that the " +
 			"app was created in the Admin Console with the API scope Profile Management > Role Management (apps " +

@@ -218,9 +218,9 @@ func TestAccExamples_accessReview(t *testing.T) {
 	var inactiveHolders []string
 	for _, u := range users {
 		want := expectedUserRoles(u) // roles in the order kore_users promises
-		for _, r := range want["bot_roles"].([]any) {
-			role := r.(map[string]any)
-			bot, name := role["bot_name"].(string), role["role_name"].(string)
+		for _, r := range as[[]any](t, want["bot_roles"]) {
+			role := as[map[string]any](t, r)
+			bot, name := as[string](t, role["bot_name"]), as[string](t, role["role_name"])
 			via, _ := role["via_groups"].([]string)
 			if byBot[bot] == nil {
 				byBot[bot] = map[string][]string{}
@@ -230,9 +230,9 @@ func TestAccExamples_accessReview(t *testing.T) {
 				direct = append(direct, u.Username+": "+name+" in "+bot)
 			}
 		}
-		for _, r := range want["admin_roles"].([]any) {
-			role := r.(map[string]any)
-			name := role["role_name"].(string)
+		for _, r := range as[[]any](t, want["admin_roles"]) {
+			role := as[map[string]any](t, r)
+			name := as[string](t, role["role_name"])
 			via, _ := role["via_groups"].([]string)
 			admins[name] = append(admins[name], how(u.Username, via))
 			if len(via) == 0 {
@@ -270,4 +270,14 @@ func TestAccExamples_accessReview(t *testing.T) {
 		!reflect.DeepEqual(privileged["Bot Owner"], []string{owner}) {
 		t.Errorf("privileged_holders = %v: the account owner must hold Master Admin and Bot Owner, alone", privileged)
 	}
+}
+
+// as is a checked type assertion for the expected values the tests build as plain Go maps and lists.
+func as[T any](t *testing.T, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, want a %T", v, v, x)
+	}
+	return x
 }

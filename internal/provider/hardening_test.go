@@ -329,7 +329,8 @@ func TestAccGroupDataSource_serverEscapeSequencesReachNoTerminal(t *testing.T) {
 }
 
 // A Retry-After of 0 gets the backoff, not a burst: the client waits at least its floor of one second between
-// the rate-limited attempts.
+// the refused attempts. The refusals are 503s: a 429 without a usable Retry-After waits for the account's whole
+// minute instead (see internal/kore's TestA429WaitsForTheAccountsWindows), which would make this test take minutes.
 func TestAccGroupsDataSource_aRetryAfterOfZeroIsNoBurst(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -341,7 +342,15 @@ func TestAccGroupsDataSource_aRetryAfterOfZeroIsNoBurst(t *testing.T) {
 		return false
 	}
 	s := newTestServer(t, fakekore.SampleGroups(), func(o *fakekore.Options) {
-		o.Intercept = fakekore.Chain(record, fakekore.RateLimited(2, "0"))
+		unavailable := func(seq int, w http.ResponseWriter, _ *http.Request) bool {
+			if seq > 2 {
+				return false
+			}
+			w.Header().Set("Retry-After", "0")
+			fakekore.WriteError(w, http.StatusServiceUnavailable, "Service Unavailable", http.StatusServiceUnavailable)
+			return true
+		}
+		o.Intercept = fakekore.Chain(record, unavailable)
 	})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -358,12 +367,12 @@ data "kore_groups" "all" {}`, s.URL, testClientID, testClientSecret),
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seen) < 3 {
-		t.Fatalf("requests = %d, want the two rate-limited ones and a third", len(seen))
+		t.Fatalf("requests = %d, want the two refused ones and a third", len(seen))
 	}
 	// The floor is what the client waits at the least; the check holds however slow the machine is.
 	for i := 1; i < 3; i++ {
 		if gap := seen[i].Sub(seen[i-1]); gap < 900*time.Millisecond {
-			t.Errorf("request %d came %s after the previous rate-limited one: a burst", i+1, gap)
+			t.Errorf("request %d came %s after the previous refused one: a burst", i+1, gap)
 		}
 	}
 }

@@ -38,6 +38,9 @@ const (
 	envCACertificate     = "KORE_CA_CERTIFICATE"
 	envMaxConcurrency    = "KORE_MAX_CONCURRENCY"
 	envAllowInexactReads = "KORE_ALLOW_INEXACT_READS"
+	envRequestsPerHour   = "KORE_REQUESTS_PER_HOUR"
+	envCacheDir          = "KORE_CACHE_DIR"
+	envCacheTTL          = "KORE_CACHE_TTL"
 )
 
 // The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
@@ -75,6 +78,9 @@ type providerModel struct {
 	CACertificate     types.String `tfsdk:"ca_certificate"`
 	MaxConcurrency    types.Number `tfsdk:"max_concurrency"`
 	AllowInexactReads types.Bool   `tfsdk:"allow_inexact_reads"`
+	RequestsPerHour   types.Number `tfsdk:"requests_per_hour"`
+	CacheDir          types.String `tfsdk:"cache_dir"`
+	CacheTTL          types.String `tfsdk:"cache_ttl"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -137,9 +143,10 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				},
 			},
 			"requests_per_minute": schema.NumberAttribute{
-				MarkdownDescription: "Client-side rate limit shared by every read of this provider: a token bucket " +
-					"refilling at `requests_per_minute`/60 per second with a burst of `requests_per_minute`, mirroring " +
-					"Kore.ai's limit of 60 requests a minute per account. " +
+				MarkdownDescription: "Account-wide limit on requests in any rolling 60 seconds, mirroring Kore.ai's " +
+					"limit of 60 a minute per account. It is shared by every provider process on this machine that " +
+					"reads the same account (same host and client ID, or token), through a record in `cache_dir`: " +
+					"parallel runs wait for one another instead of being refused. A read may spend it at once. " +
 					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_MINUTE`.",
 						maxRequestsPerMinute, kore.DefaultRequestsPerMinute),
 				Optional: true,
@@ -165,6 +172,39 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				MarkdownDescription: "PEM-encoded CA certificate(s) trusted in addition to the system's, for an " +
 					"on-premises Kore.ai behind a private CA. Falls back to `KORE_CA_CERTIFICATE`.",
 				Optional: true,
+			},
+			"requests_per_hour": schema.NumberAttribute{
+				MarkdownDescription: "Account-wide limit on requests in any rolling hour, shared like " +
+					"`requests_per_minute`, mirroring Kore.ai's limit of 1,800 an hour per account. " +
+					fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_REQUESTS_PER_HOUR`.",
+						maxRequestsPerHour, kore.DefaultRequestsPerHour),
+				Optional: true,
+				Validators: []validator.Number{
+					wholeNumberBetween(1, maxRequestsPerHour),
+				},
+			},
+			"cache_dir": schema.StringAttribute{
+				MarkdownDescription: "Directory (created `0700`) where the provider processes of this machine share " +
+					"the account's request budget and, with `cache_ttl`, the cache. Defaults to the user's cache " +
+					"directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LocalAppData%` " +
+					"on Windows) followed by `/terraform-provider-kore`; falls back to `KORE_CACHE_DIR`. A directory " +
+					"that cannot be used (read-only, missing home directory) keeps the budget in each process and the " +
+					"cache off, with a warning when `cache_dir` or `cache_ttl` was set.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
+			"cache_ttl": schema.StringAttribute{
+				MarkdownDescription: "How long a completed read may answer the same read (same account, " +
+					"credentials, endpoint and parameters) of any provider process on this machine, as a Go duration " +
+					"(`10m`, `1h`). Entries are encrypted with a key derived from the credentials and the host. `0s` " +
+					"turns the cache off. Data read through the cache can be up to `cache_ttl` old. Defaults to `0s`; " +
+					"falls back to `KORE_CACHE_TTL`.",
+				Optional: true,
+				Validators: []validator.String{
+					nonNegativeDuration(),
+				},
 			},
 			"max_concurrency": schema.NumberAttribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
@@ -227,6 +267,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"max_retries", m.MaxRetries}, {"requests_per_minute", m.RequestsPerMinute},
 		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
 		{"max_concurrency", m.MaxConcurrency}, {"allow_inexact_reads", m.AllowInexactReads},
+		{"requests_per_hour", m.RequestsPerHour}, {"cache_dir", m.CacheDir}, {"cache_ttl", m.CacheTTL},
 	} {
 		if setting.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
@@ -257,6 +298,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			fmt.Sprintf("host %q uses http://, so every request carries its token in clear text across the network. "+
 				"Use https:// for anything but a server on this machine.", base.String()))
 	}
+	reportStateDir(ctx, &resp.Diagnostics, client, cfg, cacheDirNamed(m, p.lookupEnv))
 	if cfg.Insecure {
 		resp.Diagnostics.AddWarning("TLS Verification Is Off",
 			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+
@@ -393,6 +435,9 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		kore.DefaultRequestsPerMinute, 1, maxRequestsPerMinute, lookupEnv))
 	cfg.MaxConcurrency = int(intSetting(&diags, m.MaxConcurrency, "max_concurrency", envMaxConcurrency,
 		kore.DefaultMaxConcurrency, 1, kore.MaxConcurrencyLimit, lookupEnv))
+	cfg.RequestsPerHour = int(intSetting(&diags, m.RequestsPerHour, "requests_per_hour", envRequestsPerHour,
+		kore.DefaultRequestsPerHour, 1, maxRequestsPerHour, lookupEnv))
+	resolveCacheSettings(&cfg, &diags, str(m.CacheDir, "cache_dir", envCacheDir), str(m.CacheTTL, "cache_ttl", envCacheTTL))
 
 	cfg.RequestTimeout = kore.DefaultRequestTimeout
 	timeout := str(m.RequestTimeout, "request_timeout", envRequestTimeout)

@@ -53,14 +53,17 @@ func newTestServer(t *testing.T, groups []fakekore.Group, configure ...func(*fak
 	return s
 }
 
-// providerConfig is a provider block with every credential in HCL, so that no KORE_* variable is needed.
+// providerConfig is a provider block with every credential in HCL, so that no KORE_* variable is needed. The test
+// server has no rate limit, and each step of a test reads again in new provider processes that share the account's
+// budget: a budget of 60 a minute would make tests wait for it.
 func providerConfig(s *fakekore.Server) string {
 	return fmt.Sprintf(`
 provider "kore" {
-  host          = %q
-  client_id     = %q
-  client_secret = %q
-  max_retries   = 0
+  host                = %q
+  client_id           = %q
+  client_secret       = %q
+  max_retries         = 0
+  requests_per_minute = 100000
 }
 `, s.URL, testClientID, testClientSecret)
 }
@@ -69,7 +72,8 @@ provider "kore" {
 func clearKoreEnv(t *testing.T) {
 	t.Helper()
 	for _, name := range []string{envHost, envClientID, envClientSecret, envJWT, envMaxRetries, envRequestsPerMinute,
-		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envAllowInexactReads} {
+		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envAllowInexactReads, envRequestsPerHour,
+		envCacheDir, envCacheTTL} {
 		t.Setenv(name, "")
 	}
 }

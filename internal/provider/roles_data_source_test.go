@@ -89,7 +89,7 @@ func wantRoles(t *testing.T, access fakekore.Access, roleType string) []any {
 func indexOfRole(t *testing.T, want []any, name string, id any) int {
 	t.Helper()
 	for i, r := range want {
-		if m := r.(map[string]any); m["name"] == name && m["id"] == id {
+		if m := as[map[string]any](t, r); m["name"] == name && m["id"] == id {
 			return i
 		}
 	}

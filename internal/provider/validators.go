@@ -56,6 +56,31 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 	}
 }
 
+// nonNegativeDuration accepts Go duration strings of zero or more ("0s", "10m").
+func nonNegativeDuration() validator.String { return nonNegativeDurationValidator{} }
+
+type nonNegativeDurationValidator struct{}
+
+func (nonNegativeDurationValidator) Description(context.Context) string {
+	return "must be a Go duration of 0 or more such as \"0s\" or \"10m\""
+}
+
+func (v nonNegativeDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (nonNegativeDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("%q is not a Go duration of 0 or more such as \"0s\" (off), \"10m\" or \"1h\".",
+				req.ConfigValue.ValueString()))
+	}
+}
+
 // positiveReadTimeoutsBlock is the timeouts block of the framework's timeouts package with one more check on read: a
 // duration of zero or less parses (so the package accepts it) but leaves a read no time at all.
 func positiveReadTimeoutsBlock(ctx context.Context, opts timeouts.Opts) schema.Block {

@@ -1,0 +1,118 @@
+package kore
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
+)
+
+// accountIdentity names the Kore.ai account the credentials speak for, for the shared budget and cache: the host
+// and the app's client id. A ready-made token is named by the appId it claims (read, not verified: it only picks a
+// budget), or else by the whole token. The budget and the cache hash it before it reaches a file name.
+func accountIdentity(host string, cfg Config) string {
+	switch {
+	case cfg.ClientID != "":
+		return host + "\x00app\x00" + cfg.ClientID
+	case cfg.JWT != "":
+		if app := claimedAppID(cfg.JWT); app != "" {
+			return host + "\x00app\x00" + app
+		}
+		return host + "\x00token\x00" + cfg.JWT
+	}
+	return host
+}
+
+// claimedAppID returns the appId claim of a JWT's payload, or "" when it has none.
+func claimedAppID(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 || len(parts[1]) > 8<<10 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		AppID string `json:"appId"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return ""
+	}
+	return claims.AppID
+}
+
+// newAccountBudget makes the budget every attempt waits for: shared through cacheDir/budget by the processes of
+// this machine, or kept in this process when there is no usable directory.
+func (c *Client) newAccountBudget(cfg Config, requestsPerMinute, requestsPerHour int, test hooks) (*budget.Budget, error) {
+	dir := ""
+	if cfg.CacheDir != "" {
+		dir = filepath.Join(cfg.CacheDir, "budget")
+	}
+	return budget.New(budget.Config{
+		Dir:         dir,
+		Account:     accountIdentity(c.baseURL.String(), cfg),
+		PerMinute:   requestsPerMinute,
+		PerHour:     requestsPerHour,
+		ShortWindow: test.budgetShortWindow,
+		LongWindow:  test.budgetLongWindow,
+		Margin:      test.budgetMargin,
+		OnWait: func(ctx context.Context, wait time.Duration, reason string) {
+			fields := map[string]any{"wait_ms": wait.Milliseconds(), "reason": reason}
+			if wait < time.Second {
+				c.debug(ctx, "Kore.ai API request waits for the account's request budget", fields)
+				return
+			}
+			c.warn(ctx, "Kore.ai API request waits for the account's request budget", fields)
+		},
+		OnFallback: func(ctx context.Context, err error) {
+			c.warn(ctx, "Kore.ai request budget no longer shared with other processes; kept in this process",
+				map[string]any{"error": err.Error()})
+		},
+	})
+}
+
+// budgetWaitAfter429 returns the wait before retrying an answer that says the account's rate limit was reached.
+// Kore.ai documents neither the status nor Retry-After, so without one (or with one the account's windows
+// contradict) the wait is what the windows require: the server's window is full, so the retry waits until the
+// oldest request of it that this machine knows of has left, rather than spending every retry within seconds.
+func (c *Client) budgetWaitAfter429(ctx context.Context, resp *http.Response, chosen time.Duration) time.Duration {
+	if resp == nil || !isRateLimitAnswer(resp) {
+		return chosen
+	}
+	fields := map[string]any{"status": resp.StatusCode, "chosen_ms": chosen.Milliseconds()}
+	if _, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		need, err := c.budget.Delay(ctx)
+		if err != nil || need <= chosen {
+			return chosen
+		}
+		fields["wait_ms"] = need.Milliseconds()
+		c.warn(ctx, "Kore.ai asked to retry sooner than the account's request budget allows; waiting for the budget", fields)
+		return need
+	}
+	need, err := c.budget.AfterRefusal(ctx)
+	if err != nil || need <= chosen {
+		return chosen
+	}
+	fields["wait_ms"] = need.Milliseconds()
+	c.warn(ctx, "Kore.ai refused a request as over the account's rate limit without saying when to retry; "+
+		"waiting until the oldest request of the account's last minute leaves the window", fields)
+	return need
+}
+
+// isRateLimitAnswer tells a rate-limit answer: 429, or Kore.ai's rate-limit message under any error status.
+func isRateLimitAnswer(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return true
+	}
+	if resp.StatusCode < 400 {
+		return false
+	}
+	body := bodyBytes(resp)
+	return containsRateLimitMessage(string(body[:min(len(body), rateLimitScanBytes)]))
+}

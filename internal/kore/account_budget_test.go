@@ -1,0 +1,174 @@
+package kore_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
+)
+
+// A rate-limit answer the account's windows contradict waits for the windows, and says why in the log.
+func TestA429WaitsForTheAccountsWindows(t *testing.T) {
+	tests := []struct {
+		name    string
+		failure func(http.ResponseWriter)
+		logged  string
+	}{
+		{name: "without Retry-After", failure: status(http.StatusTooManyRequests),
+			logged: "without saying when to retry"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, makeGroups(3, 1), 50)
+			api.respond = failFirst(tt.failure)
+			server := api.start()
+			waits := &waitRecorder{}
+			logger := &captureLogger{}
+			// One request per 200 ms window: the retry must wait until the first request has left it.
+			cfg := kore.WithBudgetWindows(testConfig(server, waits), 200*time.Millisecond, time.Hour, 10*time.Millisecond)
+			cfg = kore.WithBackoff(cfg, time.Millisecond, 2*time.Millisecond)
+			cfg.RequestsPerMinute, cfg.Logger = 1, logger
+			client := newTestClient(t, cfg)
+
+			list, err := client.ListGroups(context.Background(), 50)
+			if err != nil || len(list.Groups) != 3 {
+				t.Fatalf("ListGroups = %v, %v; want 3 groups after one retry", list, err)
+			}
+			recorded := waits.recorded()
+			if len(recorded) != 1 || recorded[0] < 150*time.Millisecond || recorded[0] > 210*time.Millisecond {
+				t.Errorf("waits = %v, want one of about 210 ms (the window and its margin), not the backoff", recorded)
+			}
+			if !slices.ContainsFunc(logger.all(), func(line string) bool { return strings.Contains(line, tt.logged) }) {
+				t.Errorf("no log line says %q: %q", tt.logged, logger.all())
+			}
+		})
+	}
+}
+
+// A Retry-After sooner than the account's windows allow is not taken at its word; a later one is.
+func TestARetryAfterTheWindowsContradictWaitsForThem(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 0)
+	server := api.start()
+	logger := &captureLogger{}
+	cfg := kore.WithBudgetWindows(testConfig(server, nil), 1500*time.Millisecond, time.Hour, 10*time.Millisecond)
+	cfg.RequestsPerMinute, cfg.Logger = 1, logger
+	client := newTestClient(t, cfg)
+	if _, err := client.ListGroups(context.Background(), 1); err != nil { // spends the window's one request
+		t.Fatal(err)
+	}
+	answer := func(retryAfter string) *http.Response {
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {retryAfter}}}
+	}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, answer("1"), time.Second); wait < 1400*time.Millisecond || wait > 1510*time.Millisecond {
+		t.Errorf("Retry-After: 1 with 1.5 s of the window left: wait %s, want the window's 1.5 s", wait)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.Contains(line, "sooner than the account's request budget allows")
+	}) {
+		t.Errorf("no log line says why the wait is longer than Retry-After: %q", logger.all())
+	}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, answer("5"), 5*time.Second); wait != 5*time.Second {
+		t.Errorf("Retry-After: 5: wait %s, want 5s as asked", wait)
+	}
+	serverError := &http.Response{StatusCode: http.StatusInternalServerError, Header: http.Header{}, Body: http.NoBody}
+	if wait := kore.BudgetWaitAfter429(context.Background(), client, serverError, time.Second); wait != time.Second {
+		t.Errorf("a 500: wait %s, want the backoff's 1s untouched", wait)
+	}
+}
+
+func TestReadsAreAnsweredFromTheSharedCache(t *testing.T) {
+	groups := makeGroups(120, 2)
+	api := newFakeAPI(t, groups, 0)
+	server := api.start()
+	dir := t.TempDir()
+	logger := &captureLogger{}
+	cfg := testConfig(server, nil)
+	cfg.CacheDir, cfg.CacheTTL, cfg.Logger = dir, time.Hour, logger
+
+	// Two clients stand for two provider processes.
+	first, err := newTestClient(t, cfg).ListGroups(context.Background(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := newTestClient(t, cfg).ListGroups(context.Background(), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.calls.Load() != 3 {
+		t.Errorf("requests = %d, want 3: the second client must read the cache", api.calls.Load())
+	}
+	if got, want := groupIDs(second.Groups), groupIDs(first.Groups); !slices.Equal(got, want) || second.Pages != 3 ||
+		second.Total != 120 {
+		t.Errorf("the cached list differs: %d groups, %d pages, total %d", len(got), second.Pages, second.Total)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.Contains(line, "from the cache") && strings.Contains(line, "cache_age_s")
+	}) {
+		t.Errorf("no log line says the read came from the cache and how old it was: %q", logger.all())
+	}
+
+	t.Run("another page size is another entry", func(t *testing.T) {
+		if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 40); err != nil {
+			t.Fatal(err)
+		}
+		if api.calls.Load() != 6 {
+			t.Errorf("requests = %d, want 6", api.calls.Load())
+		}
+	})
+
+	t.Run("an entry that no longer opens is read again", func(t *testing.T) {
+		entries, _ := filepath.Glob(filepath.Join(dir, "cache", "*[0-9a-f]"))
+		for _, e := range entries {
+			if err := os.WriteFile(e, []byte("tampered"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := api.calls.Load()
+		if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+			t.Fatal(err)
+		}
+		if api.calls.Load() != before+3 {
+			t.Errorf("requests = %d, want %d", api.calls.Load(), before+3)
+		}
+	})
+
+	t.Run("a read that kept fewer member fields never answers one that needs every field", func(t *testing.T) {
+		poor, err := newTestClient(t, cfg).ListGroupsKeeping(context.Background(), 30, kore.MembersEmails)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := api.calls.Load()
+		rich, err := newTestClient(t, cfg).ListGroups(context.Background(), 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if api.calls.Load() != before+4 {
+			t.Errorf("requests = %d, want %d: the richer read must go to the API", api.calls.Load(), before+4)
+		}
+		if len(rich.Groups) != 120 || len(poor.Groups) != 120 || rich.Groups[0].Users[0].FirstName == nil {
+			t.Errorf("the full read lacks member fields: %+v", rich.Groups[0].Users[0])
+		}
+	})
+
+	t.Run("without a TTL the cache is off", func(t *testing.T) {
+		off := cfg
+		off.CacheTTL = 0
+		client := newTestClient(t, off)
+		if client.CacheEnabled() {
+			t.Error("CacheEnabled with a zero TTL")
+		}
+		before := api.calls.Load()
+		if _, err := client.ListGroups(context.Background(), 50); err != nil {
+			t.Fatal(err)
+		}
+		if api.calls.Load() != before+3 {
+			t.Errorf("requests = %d, want %d", api.calls.Load(), before+3)
+		}
+	})
+}

@@ -1,0 +1,160 @@
+package budget
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// The record file: magic, entry count (uint32), entries (int64 Unix nanoseconds), all little-endian, then the SHA-256 of everything before it. A file that does not check out in every part is taken as
+// empty and rewritten: a torn write, a truncation or stray bytes never stop a request.
+var recordMagic = [8]byte{'K', 'O', 'R', 'E', 'B', 'G', 'T', '1'}
+
+const recordHeader = 8 + 4
+
+// lockRetry is how often a held lock is tried again; records are held for microseconds.
+const lockRetry = 2 * time.Millisecond
+
+// fileLocks serialises this process's goroutines on one record before they take the file lock, so that they queue
+// on a mutex instead of polling the lock.
+var (
+	fileLocksMu sync.Mutex
+	fileLocks   = map[string]*sync.Mutex{} // by record path
+)
+
+type fileStore struct {
+	dir  string
+	path string // the record
+	lock string // the lock file; separate, since the record is replaced by rename
+	mu   *sync.Mutex
+}
+
+func newFileStore(dir, id string) (*fileStore, error) {
+	if err := ensureDir(dir); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, id+".budget")
+	fileLocksMu.Lock()
+	mu, ok := fileLocks[path]
+	if !ok {
+		mu = &sync.Mutex{}
+		fileLocks[path] = mu
+	}
+	fileLocksMu.Unlock()
+	return &fileStore{dir: dir, path: path, lock: path + ".lock", mu: mu}, nil
+}
+
+func (s *fileStore) update(ctx context.Context, change func(*record)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.updateLocked(ctx, change)
+	if errors.Is(err, fs.ErrNotExist) && ctx.Err() == nil {
+		// The directory was removed under us: make it again, once.
+		if err := ensureDir(s.dir); err != nil {
+			return err
+		}
+		err = s.updateLocked(ctx, change)
+	}
+	return err
+}
+
+func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) error {
+	lock := flock.New(s.lock, flock.SetPermissions(0o600))
+	locked, err := lock.TryLockContext(ctx, lockRetry)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return fmt.Errorf("locking the request budget record: %w", err)
+	}
+	if !locked {
+		return errors.New("the request budget record could not be locked")
+	}
+	// Unlocking closes the lock file; should it fail, the lock ends with the process all the same.
+	defer func() { _ = lock.Unlock() }()
+
+	r := readRecord(s.path)
+	change(&r)
+	return writeRecord(s.path, &r)
+}
+
+// readRecord returns the record in path: empty if there is none, and one marked damaged at the file's modification
+// time if it does not check out (see record.damagedAt).
+func readRecord(path string) record {
+	f, err := os.Open(path)
+	if err != nil {
+		return record{}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, recordHeader+8*maxEntries+sha256.Size+1))
+	if err == nil {
+		if r, ok := decodeRecord(data); ok {
+			return r
+		}
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return record{}
+	}
+	return record{damagedAt: info.ModTime().UnixNano()}
+}
+
+func decodeRecord(data []byte) (record, bool) {
+	if len(data) < recordHeader+sha256.Size || [8]byte(data[:8]) != recordMagic {
+		return record{}, false
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if want := sha256.Sum256(body); [sha256.Size]byte(sum) != want {
+		return record{}, false
+	}
+	count := binary.LittleEndian.Uint32(data[8:12])
+	if count > maxEntries || len(body) != recordHeader+8*int(count) {
+		return record{}, false
+	}
+	r := record{sent: make([]int64, count)}
+	for i := range r.sent {
+		r.sent[i] = int64(binary.LittleEndian.Uint64(body[recordHeader+8*i:]))
+	}
+	return r, true
+}
+
+func encodeRecord(r *record) []byte {
+	data := make([]byte, recordHeader, recordHeader+8*len(r.sent)+sha256.Size)
+	copy(data, recordMagic[:])
+	binary.LittleEndian.PutUint32(data[8:12], uint32(len(r.sent)))
+	for _, t := range r.sent {
+		data = binary.LittleEndian.AppendUint64(data, uint64(t))
+	}
+	sum := sha256.Sum256(data)
+	return append(data, sum[:]...)
+}
+
+// writeRecord replaces path in one step (temporary file and rename), so a reader never sees half a record.
+func writeRecord(path string, r *record) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".budget-*") // 0600
+	if err != nil {
+		return fmt.Errorf("writing the request budget record: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err := tmp.Write(encodeRecord(r)); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing the request budget record: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing the request budget record: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing the request budget record: %w", err)
+	}
+	return nil
+}

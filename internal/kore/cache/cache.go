@@ -1,0 +1,243 @@
+// Package cache keeps the answers of reads on disk, encrypted, for the processes of one machine that use the same
+// credentials: a read that any of them completed less than a TTL ago is answered from the cache, and processes
+// that need the same read at the same time wait for the one that does it.
+//
+// Entries are sealed with XChaCha20-Poly1305 under a key derived (HKDF-SHA256) from the credentials and the host,
+// so a file is unreadable without the secret, and a caller with other credentials cannot open an entry: for it the
+// entry is a miss. Anything that does not open, verify and parse (a truncated file, stray bytes, an entry of other
+// credentials, an expired one) is never served, and is replaced by the next read.
+package cache
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+	"golang.org/x/crypto/chacha20poly1305"
+	"golang.org/x/crypto/hkdf"
+	"golang.org/x/sync/singleflight"
+)
+
+// MaxEntryBytes bounds an entry, read or written: a larger answer is returned but not cached.
+const MaxEntryBytes = 1 << 30
+
+// entryMagic starts every entry; the version is part of it.
+var entryMagic = [8]byte{'K', 'O', 'R', 'E', 'C', 'C', 'H', '1'}
+
+// A read of an entry's lock is tried again this often while another process holds it.
+const lockRetry = 20 * time.Millisecond
+
+// futureSlack is how far in the future an entry's time may be (clocks of one machine agree; a larger gap means
+// the clock was set back or the file was forged, and the entry is not trusted).
+const futureSlack = time.Minute
+
+// Config configures a Cache.
+type Config struct {
+	// Dir is the directory of the entries; it is created 0700 if missing.
+	Dir string
+	// Account names the account (host and client id, say). It and each key select the entry's file, by hash.
+	Account string
+	// Secret and Salt make the encryption key: the credentials (client secret or token) and the host.
+	Secret, Salt string
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+// Cache is safe for concurrent use, and by several processes sharing Dir.
+type Cache struct {
+	dir     string
+	account string
+	key     [chacha20poly1305.KeySize]byte
+	now     func() time.Time
+	flights singleflight.Group // readers of this process that want the same entry share one lock wait
+}
+
+// Result is the answer of Do.
+type Result struct {
+	Data []byte
+	// FromCache says that Data came from an entry written Age ago (by this or another process).
+	FromCache bool
+	Age       time.Duration
+	// StoreErr is why a fresh answer could not be cached; the answer is good all the same.
+	StoreErr error
+}
+
+// New opens the cache in cfg.Dir, creating the directory. It fails when the directory cannot be created or
+// written, so that the caller can say that the cache is off.
+func New(cfg Config) (*Cache, error) {
+	if cfg.Secret == "" {
+		return nil, errors.New("the cache needs a secret to derive its key from")
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, err
+	}
+	// The directory is the cache's own: keep it private even if something made it wider.
+	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
+		return nil, err
+	}
+	probe, err := os.CreateTemp(cfg.Dir, ".probe-*")
+	if err != nil {
+		return nil, err
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+
+	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	kdf := hkdf.New(sha256.New, []byte(cfg.Secret), []byte(cfg.Salt), []byte("terraform-provider-kore cache v1"))
+	if _, err := io.ReadFull(kdf, c.key[:]); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// name is the file name of key's entry: a hash, so that neither the account nor the request shows.
+func (c *Cache) name(key string) string {
+	sum := sha256.Sum256([]byte("terraform-provider-kore cache\x00" + c.account + "\x00" + key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// Do returns key's entry if it was written less than ttl ago and opens with this cache's key. Otherwise it takes
+// the entry's lock (waiting while another process holds it, within ctx), looks again (that process may just have
+// stored the answer), and else calls read and stores its answer. Errors of read are returned and never cached.
+// A lock that cannot be taken for any reason but ctx is no reason to fail: read is called without it.
+func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func(ctx context.Context) ([]byte, error)) (Result, error) {
+	name := c.name(key)
+	path := filepath.Join(c.dir, name)
+	if res, ok := c.load(path, name, ttl); ok {
+		return res, nil
+	}
+	v, err, _ := c.flights.Do(name, func() (any, error) {
+		lock := flock.New(path+".lock", flock.SetPermissions(0o600))
+		locked, lockErr := lock.TryLockContext(ctx, lockRetry)
+		if lockErr != nil && ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		if locked {
+			// Unlocking closes the lock file; should it fail, the lock ends with the process all the same.
+			defer func() { _ = lock.Unlock() }()
+			if res, ok := c.load(path, name, ttl); ok {
+				return res, nil
+			}
+		}
+		data, err := read(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		res := Result{Data: data}
+		if len(data) <= MaxEntryBytes-overhead {
+			res.StoreErr = c.store(path, name, data)
+			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
+				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
+			}
+		} else {
+			res.StoreErr = fmt.Errorf("the answer of %d bytes is larger than a cache entry may be", len(data))
+		}
+		return res, nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	res, _ := v.(Result) // the function above returns nothing else
+	return res, nil
+}
+
+// overhead is what an entry adds to the data: magic, nonce, time, tag.
+const overhead = len(entryMagic) + chacha20poly1305.NonceSizeX + 8 + chacha20poly1305.Overhead
+
+// load returns the entry in path if it opens, verifies and is younger than ttl.
+func (c *Cache) load(path, name string, ttl time.Duration) (Result, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Result{}, false
+	}
+	defer f.Close()
+	sealed, err := io.ReadAll(io.LimitReader(f, MaxEntryBytes+1))
+	if err != nil || len(sealed) > MaxEntryBytes {
+		return Result{}, false
+	}
+	written, data, ok := c.open(sealed, name)
+	if !ok {
+		return Result{}, false
+	}
+	age := c.now().Sub(written)
+	if age >= ttl || age < -futureSlack {
+		return Result{}, false
+	}
+	return Result{Data: data, FromCache: true, Age: max(age, 0)}, true
+}
+
+// open checks and decrypts an entry. The entry's name is authenticated with it, so an entry copied over another's
+// file does not open.
+func (c *Cache) open(sealed []byte, name string) (time.Time, []byte, bool) {
+	if len(sealed) < overhead || !bytes.Equal(sealed[:len(entryMagic)], entryMagic[:]) {
+		return time.Time{}, nil, false
+	}
+	aead, err := chacha20poly1305.NewX(c.key[:])
+	if err != nil {
+		return time.Time{}, nil, false
+	}
+	nonce := sealed[len(entryMagic) : len(entryMagic)+aead.NonceSize()]
+	plain, err := aead.Open(nil, nonce, sealed[len(entryMagic)+aead.NonceSize():], c.additionalData(name))
+	if err != nil || len(plain) < 8 {
+		return time.Time{}, nil, false
+	}
+	written := time.Unix(0, int64(binary.LittleEndian.Uint64(plain[:8])))
+	return written, plain[8:], true
+}
+
+func (c *Cache) additionalData(name string) []byte {
+	return append(entryMagic[:len(entryMagic):len(entryMagic)], name...)
+}
+
+// store seals data and replaces path with it in one step (temporary file, then rename), so that no reader sees
+// half an entry.
+func (c *Cache) store(path, name string, data []byte) error {
+	aead, err := chacha20poly1305.NewX(c.key[:])
+	if err != nil {
+		return err
+	}
+	plain := make([]byte, 8, 8+len(data))
+	binary.LittleEndian.PutUint64(plain, uint64(c.now().UnixNano()))
+	plain = append(plain, data...)
+
+	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
+	copy(sealed, entryMagic[:])
+	if _, err := rand.Read(sealed[len(entryMagic):]); err != nil {
+		return err
+	}
+	sealed = aead.Seal(sealed, sealed[len(entryMagic):], plain, c.additionalData(name))
+	clear(plain)
+
+	tmp, err := os.CreateTemp(c.dir, ".entry-*") // 0600
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	if _, err := tmp.Write(sealed); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Forget removes key's entry, for an entry that opened but whose contents the caller cannot use.
+func (c *Cache) Forget(key string) {
+	_ = os.Remove(filepath.Join(c.dir, c.name(key))) // a missing entry is what was wanted
+}

@@ -1,0 +1,105 @@
+package kore
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
+)
+
+// StateDirError is nil when the requests budget is shared with other processes through Config.CacheDir (and the
+// cache, if asked for, is on), or when no CacheDir was given; otherwise it says why the directory cannot be used:
+// the budget is then kept in this process and the cache is off.
+func (c *Client) StateDirError() error { return c.stateDirErr }
+
+// CacheEnabled reports whether reads may be answered from the shared cache.
+func (c *Client) CacheEnabled() bool { return c.readCache != nil }
+
+// openReadCache turns the cache on when a TTL and a usable directory were given. The key is derived from the
+// secret of the credentials (client secret or token) and the host, so that other credentials never open an entry.
+func (c *Client) openReadCache(cfg Config) {
+	if cfg.CacheTTL <= 0 || cfg.CacheDir == "" {
+		return
+	}
+	if c.stateDirErr != nil {
+		return // the budget already found the directory unusable
+	}
+	secret := cfg.ClientSecret
+	if secret == "" {
+		secret = cfg.JWT
+	}
+	opened, err := cache.New(cache.Config{
+		Dir:     filepath.Join(cfg.CacheDir, "cache"),
+		Account: accountIdentity(c.baseURL.String(), cfg),
+		Secret:  secret,
+		Salt:    c.baseURL.String() + "\x00" + cfg.ClientID,
+	})
+	if err != nil {
+		c.stateDirErr = err
+		return
+	}
+	c.readCache = opened
+}
+
+// cacheInfo says where the bytes of a cachedRead came from.
+type cacheInfo struct {
+	fromCache bool
+	age       time.Duration
+}
+
+// cachedRead answers key from the shared cache when it holds a fresh entry, and otherwise calls read (once across
+// the processes that ask at the same time) and stores its answer. Without a cache it is read itself. key names the
+// endpoint and every parameter that changes the answer; the account is added by the cache.
+func (c *Client) cachedRead(ctx context.Context, key string, read func(ctx context.Context) ([]byte, error)) ([]byte, cacheInfo, error) {
+	if c.readCache == nil {
+		data, err := read(ctx)
+		return data, cacheInfo{}, err
+	}
+	res, err := c.readCache.Do(ctx, key, c.cacheTTL, read)
+	if err != nil {
+		return nil, cacheInfo{}, err
+	}
+	if res.StoreErr != nil {
+		c.warn(ctx, "Kore.ai read not cached", map[string]any{"key": key, "error": res.StoreErr.Error()})
+	}
+	return res.Data, cacheInfo{fromCache: res.FromCache, age: res.Age}, nil
+}
+
+// cachedList is a read through the shared cache: its result is stored as JSON under key (the endpoint and its
+// parameters; the cache adds the account). The list types hold only exported fields with JSON tags, and null and
+// empty stay apart, so a list read from the cache is the list that was stored.
+func cachedList[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
+	for attempt := 0; ; attempt++ {
+		var fresh *L
+		data, info, err := c.cachedRead(ctx, key, func(ctx context.Context) ([]byte, error) {
+			list, err := read(ctx)
+			if err != nil {
+				return nil, err
+			}
+			fresh = list
+			return json.Marshal(list)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if fresh != nil {
+			return fresh, nil
+		}
+		list := new(L)
+		if err := json.Unmarshal(data, list); err != nil {
+			// Entries are authenticated, so this is an entry of another version of this client: read again.
+			c.readCache.Forget(key)
+			if attempt == 0 {
+				continue
+			}
+			return read(ctx)
+		}
+		if info.fromCache {
+			c.debug(ctx, "Kore.ai read answered from the cache, "+info.age.Round(time.Second).String()+" old",
+				map[string]any{"read": key, "from_cache": true, "cache_age_s": int64(info.age.Seconds())})
+		}
+		return list, nil
+	}
+}

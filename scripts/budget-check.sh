@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Check the account-wide request budget and the shared cache end to end, with real `terraform apply` processes
+# running at once against a local Kore.ai-like API that enforces Kore.ai's limit of 60 requests in any rolling minute
+# (answering 429 without Retry-After, as Kore.ai may).
+#
+#   1. Three applies at once, each reading 40 pages: all succeed with every group, and the server never answers 429.
+#      The third set of pages waits for the minute, so this part takes a little over a minute.
+#   2. Eight applies at once with cache_ttl: 40 requests in all (one read); a ninth within the TTL: none; after every
+#      cache file is corrupted, the next reads again and succeeds; a wrong client secret is never answered from it.
+#
+# Builds the provider and cmd/kore-local-api, points Terraform at the provider through a dev_overrides CLI
+# configuration (no init), and keeps everything in a temporary directory removed on exit.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo_root"
+
+readonly pages=40
+readonly page_size=50
+readonly groups=$((pages * page_size))
+readonly rate_limit=60
+readonly server_wait_seconds=30
+readonly client_id="budget-client"
+readonly client_secret="budget-secret"
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() {
+	echo "budget-check: $*" >&2
+	exit 1
+}
+
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/kore-budget.XXXXXX")"
+server_pid=""
+
+stop_server() {
+	if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+		kill -TERM "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	server_pid=""
+}
+
+cleanup() {
+	local status=$?
+	stop_server
+	if [[ $status -ne 0 ]]; then
+		for log in "$scratch"/budget-*/apply.log "$scratch"/cached-[0-9]*/apply.log; do
+			[[ -s "$log" ]] || continue
+			echo "--- last lines of $log ---" >&2
+			tail -n 15 "$log" >&2
+		done
+	fi
+	rm -rf "$scratch"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step "Ensuring a Terraform CLI"
+terraform_bin="$(bash "$repo_root/scripts/ensure-terraform.sh" terraform)"
+echo "Using $terraform_bin"
+
+step "Building the provider and the local Kore.ai-like server"
+mkdir -p "$scratch/plugins" "$scratch/bin"
+go build -o "$scratch/plugins/terraform-provider-kore" .
+go build -o "$scratch/bin/kore-local-api" ./cmd/kore-local-api
+
+cat >"$scratch/terraform.rc" <<RC
+provider_installation {
+  dev_overrides {
+    "kore-community/kore" = "$scratch/plugins"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
+export TF_INPUT=0
+export CHECKPOINT_DISABLE=1
+for name in $(compgen -e | grep '^KORE_' || true); do
+	unset "$name"
+done
+export KORE_CLIENT_ID="$client_id"
+export KORE_CLIENT_SECRET="$client_secret"
+
+# start_server NAME starts a server of its own (a new port is a new account: budgets of earlier parts do not carry
+# over) logging to $scratch/NAME.server.log, and sets KORE_HOST.
+start_server() {
+	local name=$1 url_file="$scratch/$1.url"
+	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
+		-client-id "$client_id" -client-secret "$client_secret" \
+		-rate-limit "$rate_limit" -rate-window 1m -url-file "$url_file" \
+		>"$scratch/$name.server.log" 2>&1 &
+	server_pid=$!
+	local deadline=$((SECONDS + server_wait_seconds))
+	until [[ -s "$url_file" ]]; do
+		kill -0 "$server_pid" 2>/dev/null || fail "the local server exited before it was ready"
+		((SECONDS < deadline)) || fail "the local server did not start within ${server_wait_seconds}s"
+		sleep 0.2
+	done
+	KORE_HOST="$(tr -d '[:space:]' <"$url_file")"
+	export KORE_HOST
+}
+
+requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
+refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
+
+# workdir NAME makes a configuration reading every group and printing how many it got.
+workdir() {
+	mkdir -p "$scratch/$1"
+	cat >"$scratch/$1/main.tf" <<'TF'
+terraform {
+  required_providers {
+    kore = {
+      source = "kore-community/kore"
+    }
+  }
+}
+
+provider "kore" {}
+
+data "kore_groups" "all" {}
+
+output "group_count" {
+  value = length(data.kore_groups.all.groups)
+}
+TF
+}
+
+apply() {
+	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
+}
+
+# check_applies NAME... asserts that every apply succeeded with every group.
+check_applies() {
+	local name count
+	for name in "$@"; do
+		count="$(cd "$scratch/$name" && "$terraform_bin" output -raw group_count 2>/dev/null || echo none)"
+		[[ "$count" == "$groups" ]] || fail "$name read $count groups, want $groups"
+	done
+}
+
+# run_at_once NAME... starts the applies together and fails if any fails.
+run_at_once() {
+	local pids=() name failed=0
+	for name in "$@"; do
+		apply "$name" &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || {
+			echo "budget-check: terraform apply in ${*:$((i + 1)):1} failed" >&2
+			failed=1
+		}
+	done
+	((failed == 0)) || exit 1
+}
+
+step "Part 1: three applies at once, $pages pages each, against a server allowing $rate_limit requests a minute"
+export KORE_CACHE_DIR="$scratch/cache-part1"
+start_server part1
+for i in 1 2 3; do workdir "budget-$i"; done
+started=$SECONDS
+run_at_once budget-1 budget-2 budget-3
+took=$((SECONDS - started))
+stop_server
+check_applies budget-1 budget-2 budget-3
+part1_requests="$(requests part1)"
+part1_refusals="$(refusals part1)"
+echo "3 applies: all succeeded with $groups groups each in ${took}s; $part1_requests requests, $part1_refusals answered 429"
+((part1_refusals == 0)) || fail "the server answered 429 $part1_refusals times"
+((part1_requests == 3 * pages)) || fail "$part1_requests requests, want $((3 * pages))"
+
+step "Part 2: eight applies at once with cache_ttl = 1h, then a ninth"
+export KORE_CACHE_DIR="$scratch/cache-part2"
+export KORE_CACHE_TTL=1h
+start_server part2
+for i in 1 2 3 4 5 6 7 8 9; do workdir "cached-$i"; done
+started=$SECONDS
+run_at_once cached-1 cached-2 cached-3 cached-4 cached-5 cached-6 cached-7 cached-8
+took=$((SECONDS - started))
+check_applies cached-1 cached-2 cached-3 cached-4 cached-5 cached-6 cached-7 cached-8
+eight_requests="$(requests part2)"
+run_at_once cached-9
+check_applies cached-9
+ninth_requests=$(($(requests part2) - eight_requests))
+echo "8 applies: all succeeded in ${took}s with $eight_requests requests in all; the ninth: $ninth_requests requests"
+((eight_requests == pages)) || fail "eight applies made $eight_requests requests, want $pages (one read)"
+((ninth_requests == 0)) || fail "the ninth apply made $ninth_requests requests, want none"
+
+# Every cache entry overwritten: the next apply reads again, and succeeds. (A damaged budget record counts as a
+# spent minute, by design: it would add a minute's wait here.)
+before=$(requests part2)
+find "$KORE_CACHE_DIR/cache" -type f ! -name '*.lock' -exec sh -c 'head -c "$(wc -c <"$1")" /dev/urandom >"$1"' _ {} \;
+workdir cached-10
+run_at_once cached-10
+check_applies cached-10
+after_corruption=$(($(requests part2) - before))
+echo "after every cache entry was corrupted: the apply succeeded with $after_corruption requests"
+((after_corruption == pages)) || fail "the apply after the corruption made $after_corruption requests, want $pages"
+
+# Another client secret is never answered from the cache: it asks Kore.ai, which refuses it.
+before=$(requests part2)
+workdir cached-wrong
+if KORE_CLIENT_SECRET="not-$client_secret" apply cached-wrong; then
+	fail "an apply with the wrong client secret succeeded"
+fi
+wrong_requests=$(($(requests part2) - before))
+echo "a wrong client secret: the apply failed after $wrong_requests requests to the server, none answered from the cache"
+((wrong_requests > 0)) || fail "the wrong secret's apply never reached the server"
+part2_refusals="$(refusals part2)"
+stop_server
+echo "429 answers in part 2: $part2_refusals"
+((part2_refusals == 0)) || fail "the server answered 429 $part2_refusals times"
+
+bad="$(find "$KORE_CACHE_DIR" \( -type f ! -perm 0600 \) -o \( -type d ! -perm 0700 \) -print)"
+[[ -z "$bad" ]] || fail "cache files not private: $bad"
+if grep -rlq -e 'budget-secret' -e '@example' -e '"gN"' "$KORE_CACHE_DIR"; then
+	fail "a cache file holds the secret, an email or a group in clear"
+fi
+echo "cache files: 0600 in 0700 directories, no secret, email or group in clear"
+
+step "Done: the budget and the cache hold"
