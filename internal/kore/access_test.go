@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -264,13 +263,14 @@ func TestDecodeErrorsOfListingsNeverQuoteTheBody(t *testing.T) {
 func TestAShortPageFollowedByOneThatHoldsItemsIsReadAgainThenFails(t *testing.T) {
 	e := endpoints[3]
 	api := newListingServer(t, e, 12)
-	// Page 2 ends the data early; page 3, read at the same time, still holds items.
-	page3Asked := make(chan struct{})
-	var once sync.Once
+	// Page 2 ends the data early; page 3, read at the same time, still holds items. Each read of page 2 (the
+	// first pass and the read again) waits for its own read of page 3, so that page 3 is never skipped as past
+	// the end of the data.
+	page3Asked := make(chan struct{}, 8)
 	api.gate = func(offset int) {
 		switch offset {
 		case 3:
-			once.Do(func() { close(page3Asked) })
+			page3Asked <- struct{}{}
 		case 2:
 			select {
 			case <-page3Asked:
