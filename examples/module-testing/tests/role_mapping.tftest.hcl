@@ -10,40 +10,50 @@ mock_provider "kore" {
         {
           id              = "g-eng"
           name            = "Engineering"
+          description     = null
+          user_count      = null
           child_group_ids = ["g-platform", "g-web"]
-          users           = [{ id = "u-alice", email = "alice@example.com" }]
+          users           = [{ id = "u-alice", email = "alice@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null }]
         },
         {
           id              = "g-platform"
           name            = "Platform"
+          description     = null
+          user_count      = null
           child_group_ids = ["g-sre"]
-          users           = [{ id = "u-bob", email = "bob@example.com" }]
+          users           = [{ id = "u-bob", email = "bob@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null }]
         },
         {
           id              = "g-sre"
           name            = "SRE"
+          description     = null
+          user_count      = null
           child_group_ids = ["g-eng"]
           users = [
-            { id = "u-carol", email = "carol@example.com" },
-            { id = "u-alice", email = "alice@example.com" },
+            { id = "u-carol", email = "carol@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
+            { id = "u-alice", email = "alice@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
           ]
         },
         {
           id              = "g-web"
           name            = "Web"
+          description     = null
+          user_count      = null
           child_group_ids = []
           users = [
-            { id = "u-dave", email = "dave@example.com" },
-            { id = "u-carol", email = "carol@example.com" },
+            { id = "u-dave", email = "dave@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
+            { id = "u-carol", email = "carol@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
           ]
         },
         {
           id              = "g-audit"
           name            = "Auditors"
+          description     = null
+          user_count      = null
           child_group_ids = []
           users = [
-            { id = "u-erin", email = "erin@example.com" },
-            { id = "u-frank", email = null },
+            { id = "u-erin", email = "erin@example.com", first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
+            { id = "u-frank", email = null, first_name = null, last_name = null, job_title = null, activation_status = "active", org_id = null, profile_image = null, profile_color = null },
           ]
         },
       ]
