@@ -99,7 +99,7 @@ build_tofu_from_module_source() {
 		return 1
 	fi
 	work="$(mktemp -d "${TMPDIR:-/tmp}/opentofu-$version.XXXXXX")"
-	# Removed however the script ends; the copy keeps the module cache's read-only modes until chmod.
+	# The module cache is read-only: the copy is made writable, and removed however the script ends.
 	# shellcheck disable=SC2064 # expanded now: $work is local to this function.
 	trap "chmod -R u+w '$work' 2>/dev/null; rm -rf '$work'" EXIT
 	cp -R "$module_dir/." "$work/src"
@@ -107,7 +107,7 @@ build_tofu_from_module_source() {
 	mkdir -p "$dir"
 	(
 		cd "$work/src"
-		CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath \
+		CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
 			-ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
 			-o "$dir/tofu.partial" ./cmd/tofu
 	)
