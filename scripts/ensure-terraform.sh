@@ -76,12 +76,13 @@ candidates() {
 	fi
 }
 
-# go_install_into DIR PACKAGE VERSION builds PACKAGE@vVERSION with go install into DIR.
+# go_install_into DIR PACKAGE VERSION [FLAG...] builds PACKAGE@vVERSION with go install into DIR.
 go_install_into() {
 	local dir="$1" package="$2" version="$3"
+	shift 3
 	log "building $package@v$version with go install into $dir (this takes a few minutes)"
 	mkdir -p "$dir"
-	GOBIN="$dir" go install "$package@v$version"
+	GOBIN="$dir" go install "$@" "$package@v$version"
 }
 
 # OpenTofu 1.8 and later cannot be built with `go install module@version`: their go.mod has a replace directive,
@@ -171,7 +172,9 @@ tofu-min)
 	done < <(candidates tofu)
 	binary="$tools_dir/tofu-$tofu_min_version/tofu"
 	if [[ ! -x "$binary" ]]; then
-		go_install_into "$(dirname "$binary")" github.com/opentofu/opentofu/cmd/tofu "$tofu_min_version"
+		# As OpenTofu's release build does, so that it reports its version without "-dev".
+		go_install_into "$(dirname "$binary")" github.com/opentofu/opentofu/cmd/tofu "$tofu_min_version" \
+			-trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no"
 		check_built "$binary" OpenTofu "$tofu_min_version"
 	fi
 	echo "$binary"
