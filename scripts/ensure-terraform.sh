@@ -89,7 +89,7 @@ go_install_into() {
 # which go install refuses. The module proxy still serves the source, so download the module, copy it somewhere
 # writable and build there, with the flags of OpenTofu's own release build (.goreleaser.yaml): -trimpath, no cgo,
 # and version.dev=no so that the binary reports 1.10.10 rather than 1.10.10-dev. -trimpath also keeps the build
-# cache independent of the copy's location, so a second build (another checkout) mostly links.
+# cache independent of the copy's location: a second build (another checkout) takes seconds and gives the same binary.
 build_tofu_from_module_source() {
 	local version="$1" dir="$2" module_dir work
 	log "building OpenTofu $version from its module source into $dir (about 5 minutes on 2 cores)"
