@@ -188,9 +188,8 @@ func (b *Budget) AfterRefusal(ctx context.Context) (time.Duration, error) {
 		} else {
 			wait = time.Duration(short)
 		}
-		if more, _ := b.delay(r, now); more > wait {
-			wait = more
-		}
+		more, _ := b.delay(r, now)
+		wait = max(wait, more)
 	})
 	return wait, err
 }
@@ -229,11 +228,11 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 		{b.span(b.cfg.ShortWindow), b.cfg.PerMinute, fmt.Sprintf("%d requests in %s", b.cfg.PerMinute, b.cfg.ShortWindow)},
 		{b.span(b.cfg.LongWindow), b.cfg.PerHour, fmt.Sprintf("%d requests in %s", b.cfg.PerHour, b.cfg.LongWindow)},
 	} {
-		first := sort.Search(len(r.sent), func(i int) bool { return r.sent[i] > now-w.span })
-		if len(r.sent)-first < w.limit {
+		if len(r.sent) < w.limit {
 			continue
 		}
-		// The new request fits once all but limit-1 of the window's requests have left it.
+		// The new request fits once all but limit-1 of the requests have left the window. The record is sorted, so
+		// that moment is when the limit-th newest leaves; if it already has, free is not positive and nothing waits.
 		if free := r.sent[len(r.sent)-w.limit] + w.span - now; free > wait {
 			wait, reason = free, "the account's budget of "+w.name+" is spent"
 		}
@@ -284,21 +283,15 @@ func (b *Budget) prune(r *record, now int64) {
 	horizon := now - b.span(b.cfg.LongWindow)
 	kept := r.sent[:0]
 	for _, t := range r.sent {
-		switch {
-		case t <= horizon:
-		case t > now:
-			kept = append(kept, now)
-		default:
-			kept = append(kept, t)
+		if t > horizon {
+			kept = append(kept, min(t, now))
 		}
 	}
 	slices.Sort(kept)
 	// A process needs only the newest max(PerHour, PerMinute) entries. The processes of one account normally share
 	// their limits (they come from one configuration); one with smaller limits trims the record to what it needs.
-	if limit := min(max(b.cfg.PerHour, b.cfg.PerMinute), maxEntries); len(kept) > limit {
-		kept = kept[len(kept)-limit:]
-	}
-	r.sent = kept
+	limit := min(max(b.cfg.PerHour, b.cfg.PerMinute), maxEntries)
+	r.sent = kept[max(len(kept)-limit, 0):]
 }
 
 // record is what is known of an account's recent requests.
@@ -349,10 +342,13 @@ func ensureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	// The directory is the budget's own: keep it private even if something made it wider.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return err
-	}
+	// The directory is the budget's own: keep it private even if something made it wider. A directory whose mode
+	// cannot be set is not used, though files could be made in it.
+	return errors.Join(os.Chmod(dir, 0o700), checkWritable(dir))
+}
+
+// checkWritable creates and removes a file in dir.
+func checkWritable(dir string) error {
 	probe, err := os.CreateTemp(dir, ".probe-*")
 	if err != nil {
 		return err

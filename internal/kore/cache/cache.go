@@ -61,6 +61,8 @@ type Cache struct {
 	key     [chacha20poly1305.KeySize]byte
 	now     func() time.Time
 	flights singleflight.Group // readers of this process that want the same entry share one lock wait
+	// maxEntry is MaxEntryBytes; tests lower it.
+	maxEntry int
 }
 
 // Result is the answer of Do.
@@ -93,7 +95,7 @@ func New(cfg Config) (*Cache, error) {
 	probe.Close()
 	os.Remove(probe.Name())
 
-	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now}
+	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, maxEntry: MaxEntryBytes}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -138,7 +140,7 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 			return Result{}, err
 		}
 		res := Result{Data: data}
-		if len(data) <= MaxEntryBytes-overhead {
+		if len(data) <= c.maxEntry-overhead {
 			res.StoreErr = c.store(path, name, data)
 			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
 				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
@@ -165,8 +167,8 @@ func (c *Cache) load(path, name string, ttl time.Duration) (Result, bool) {
 		return Result{}, false
 	}
 	defer f.Close()
-	sealed, err := io.ReadAll(io.LimitReader(f, MaxEntryBytes+1))
-	if err != nil || len(sealed) > MaxEntryBytes {
+	sealed, err := io.ReadAll(io.LimitReader(f, int64(c.maxEntry)+1))
+	if err != nil || len(sealed) > c.maxEntry {
 		return Result{}, false
 	}
 	written, data, ok := c.open(sealed, name)
@@ -191,8 +193,9 @@ func (c *Cache) open(sealed []byte, name string) (time.Time, []byte, bool) {
 		return time.Time{}, nil, false
 	}
 	nonce := sealed[len(entryMagic) : len(entryMagic)+aead.NonceSize()]
+	// At least overhead bytes were sealed, so what opens holds at least the time.
 	plain, err := aead.Open(nil, nonce, sealed[len(entryMagic)+aead.NonceSize():], c.additionalData(name))
-	if err != nil || len(plain) < 8 {
+	if err != nil {
 		return time.Time{}, nil, false
 	}
 	written := time.Unix(0, int64(binary.LittleEndian.Uint64(plain[:8])))
