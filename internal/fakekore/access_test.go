@@ -146,7 +146,7 @@ func idsOf(items []map[string]any, key string) []string {
 	return ids
 }
 
-func TestAccessListingsPageUnderEitherMeaningOfOffset(t *testing.T) {
+func TestListingsOfAccessPageUnderEitherMeaningOfOffset(t *testing.T) {
 	groups := demoGroupsForTest()
 	access := GenerateAccess(groups, 12)
 	var adminRoles, botRoles []string
@@ -263,7 +263,7 @@ func TestParseOffsetMeaning(t *testing.T) {
 	}
 }
 
-func TestAccessListingsRefuseBadRequests(t *testing.T) {
+func TestBadAccessListingRequestsAreRefused(t *testing.T) {
 	s, _, _ := newAccessServer(t)
 	for _, path := range []string{UserRolesPath, RolesPath + "?roleType=bot", BotsPath} {
 		url := s.URL + path
@@ -545,7 +545,7 @@ func TestBotsWireFormat(t *testing.T) {
 	})
 }
 
-func TestAccessFixturesShapeTheWire(t *testing.T) {
+func TestFixturesOfAccessShapeTheWire(t *testing.T) {
 	s := newTestServer(t, Options{Access: Access{
 		Users: []UserRoles{{ID: "u-1", Username: "a@example.com", AccountID: "acc"}},
 		Roles: []Role{

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestAccountIdentity(t *testing.T) {
+func TestIdentityOfAnAccount(t *testing.T) {
 	const host = "https://platform.kore.ai"
 	payload := func(json string) string {
 		return "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(json)) + ".c2ln"

@@ -124,7 +124,7 @@ func TestTLS(t *testing.T) {
 	}
 }
 
-func TestAccountBudget(t *testing.T) {
+func TestTheAccountBudget(t *testing.T) {
 	// deadlineError asserts that a read failed at once, before its deadline, naming the rate limit.
 	deadlineError := func(t *testing.T, client *kore.Client, pageSize int) {
 		t.Helper()

@@ -114,10 +114,6 @@ data "kore_groups" "regex" {
   name_regex = "^Sales"
 }
 
-data "kore_groups" "no_users" {
-  include_users = false
-}
-
 data "kore_group" "audit" {
   name = "Audit"
 }
@@ -125,7 +121,6 @@ data "kore_group" "audit" {
 			Check: requestCount(s, 3),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(123)),
-				statecheck.ExpectKnownValue("data.kore_groups.no_users", tfjsonpath.New("groups"), knownvalue.ListSizeExact(123)),
 				statecheck.ExpectKnownValue("data.kore_group.audit", tfjsonpath.New("id"), knownvalue.StringExact("e-eed8e93a-79ff-523b-9545-4833c26xxxxx")),
 			},
 		}},

@@ -282,6 +282,17 @@ func firstDifference(got, want string) string {
 }
 
 // requestCount is a check step that asserts how many requests the server has answered so far.
+// requestCountBetween checks the requests where the order in which Terraform reads the blocks decides how many are
+// made, within known bounds.
+func requestCountBetween(s *fakekore.Server, lo, hi int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := s.Requests(); got < lo || got > hi {
+			return fmt.Errorf("the server answered %d requests, want %d to %d (offsets %v)", got, lo, hi, s.Offsets())
+		}
+		return nil
+	}
+}
+
 func requestCount(s *fakekore.Server, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if got := s.Requests(); got != want {

@@ -139,7 +139,7 @@ func TestWaitEndsWhenTheCallerCancels(t *testing.T) {
 	}
 }
 
-func TestAccountsAreSeparateAndBudgetsOfOneAccountShare(t *testing.T) {
+func TestSeparateAccountsNeverWaitAndBudgetsOfOneAccountShare(t *testing.T) {
 	clock := newFakeClock()
 	dir := t.TempDir()
 	first := newTestBudget(t, dir, uniqueAccount(t)+"a", 1, 10, clock)
