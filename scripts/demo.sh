@@ -105,6 +105,8 @@ done
 export KORE_HOST="$server_url"
 export KORE_CLIENT_ID="$demo_client_id"
 export KORE_CLIENT_SECRET="$demo_client_secret"
+# The request budget's record (and the cache, were cache_ttl set) stays in the scratch directory, not the user's.
+export KORE_CACHE_DIR="$scratch/cache"
 if [[ -n "$demo_measure" ]]; then
 	# The local server has no rate limit; the default of 60 a minute would make the read wait for the bucket.
 	export KORE_REQUESTS_PER_MINUTE=100000
