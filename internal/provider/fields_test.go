@@ -133,7 +133,11 @@ func TestGroupsList_isAListOfObjectsBuiltFromTheGroupDescription(t *testing.T) {
 	if err := checkObject(groupsObject, whole); err != nil {
 		t.Fatalf("kore_groups against its own schema: %v", err)
 	}
-	group := asObject(t, whole.AttributeTypes["groups"].(tftypes.List).ElementType)
+	groups, ok := whole.AttributeTypes["groups"].(tftypes.List)
+	if !ok {
+		t.Fatalf("kore_groups.groups is a %s, not a list", whole.AttributeTypes["groups"])
+	}
+	group := asObject(t, groups.ElementType)
 	lacking := map[string]tftypes.Type{}
 	for k, v := range group.AttributeTypes {
 		if k != "name" {

@@ -102,7 +102,11 @@ func TestDoWaitsForAnotherHolderOfTheEntryOnlyUntilTheDeadline(t *testing.T) {
 	if err := held.Lock(); err != nil {
 		t.Fatal(err)
 	}
-	defer held.Unlock()
+	defer func() {
+		if err := held.Unlock(); err != nil {
+			t.Error(err)
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var calls atomic.Int32
