@@ -200,14 +200,12 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	seconds, err := strconv.ParseUint(value, 10, 64)
-	switch {
-	case errors.Is(err, strconv.ErrRange), err == nil && seconds > uint64(maxRetryAfter/time.Second):
-		return maxRetryAfter, true
-	case err == nil && seconds == 0:
-		return 0, false
-	case err == nil:
-		return time.Duration(seconds) * time.Second, true
+	// Delta seconds. A number too large for a uint64 parses as the largest one (with ErrRange) and is capped.
+	if seconds, err := strconv.ParseUint(value, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if seconds == 0 {
+			return 0, false
+		}
+		return time.Duration(min(seconds, uint64(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	if at, err := http.ParseTime(value); err == nil && at.After(now) {
 		return min(at.Sub(now), maxRetryAfter), true

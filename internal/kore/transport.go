@@ -248,12 +248,13 @@ func isMalformedHTTP(err error) bool {
 // attemptError tells the caller's cancellation apart from the attempt's own timeout.
 func attemptError(ctx, attemptCtx context.Context, timeout time.Duration, err error) error {
 	var permanent *permanentError
-	switch {
-	case errors.As(err, &permanent):
+	if errors.As(err, &permanent) {
 		return err
-	case ctx.Err() != nil:
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
-	case attemptCtx.Err() != nil:
+	}
+	if attemptCtx.Err() != nil {
 		return &attemptTimeoutError{timeout: timeout}
 	}
 	return err
