@@ -132,13 +132,11 @@ func (r *Redactor) clean(data []byte, limit int) string {
 // Clean turns server bytes into a short printable text for an error: valid UTF-8, tokens and secrets redacted,
 // control characters dropped, whitespace collapsed, at most limit characters.
 func (r *Redactor) Clean(data []byte, limit int) string {
-	if len(data) > maxCleanedBytes {
-		data = data[:maxCleanedBytes]
-	}
+	data = data[:min(len(data), maxCleanedBytes)]
 	text := r.maskSecrets(strings.ToValidUTF8(string(data), ""))
 
-	// Collect one character beyond the limit, to know whether the text was cut.
-	out := make([]rune, 0, limit+2)
+	// Collect one character beyond the limit, to know whether the text was cut. Error paths only: no size hint.
+	var out []rune
 	pendingSpace := false
 	for _, ch := range text {
 		if len(out) > limit {
