@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"golang.org/x/sync/semaphore"
 )
@@ -33,19 +34,41 @@ func (b *strictBody) Read(p []byte) (int, error) {
 
 func (*strictBody) Close() error { return nil }
 
+// read is readBody, failing the test when it has not returned within ten seconds (it returns within milliseconds):
+// a read that spins on a finite body would otherwise hang the whole run.
+func read(t *testing.T, ctx context.Context, resp *http.Response, slot *semaphore.Weighted) ([]byte, error) {
+	t.Helper()
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := readBody(ctx, resp, slot)
+		done <- result{data, err}
+	}()
+	select {
+	case r := <-done:
+		return r.data, r.err
+	case <-time.After(10 * time.Second):
+		t.Fatal("readBody has not returned after 10s: it spins on a finite body")
+		return nil, nil
+	}
+}
+
 // An answer of exactly MaxAnswerBytes is read whole, announced or not; one byte more is too large, and no more than
 // that one byte past the cap is read from it.
 func TestAnAnswerOfExactlyTheCapIsReadWhole(t *testing.T) {
 	for _, announced := range []int64{-1, MaxAnswerBytes} {
 		body := &strictBody{size: MaxAnswerBytes}
-		data, err := readBody(context.Background(), &http.Response{Body: body, ContentLength: announced},
+		data, err := read(t, context.Background(), &http.Response{Body: body, ContentLength: announced},
 			semaphore.NewWeighted(1))
 		if err != nil || len(data) != MaxAnswerBytes {
 			t.Errorf("Content-Length %d: readBody = %d bytes, %v; want all %d", announced, len(data), err, MaxAnswerBytes)
 		}
 	}
 	body := &strictBody{size: MaxAnswerBytes + 1<<20}
-	_, err := readBody(context.Background(), &http.Response{Body: body, ContentLength: -1}, semaphore.NewWeighted(1))
+	_, err := read(t, context.Background(), &http.Response{Body: body, ContentLength: -1}, semaphore.NewWeighted(1))
 	var tooLarge *AnswerTooLargeError
 	if !errors.As(err, &tooLarge) {
 		t.Errorf("readBody of the cap and 1 MiB = %v, want an *AnswerTooLargeError", err)
@@ -64,18 +87,18 @@ func TestAnAnswerTakesTheLargeAnswerSlotOnceItHasReadLargeAnswerBytes(t *testing
 	}
 	gone, cancel := context.WithCancel(context.Background())
 	cancel() // waiting for the taken slot fails at once
-	data, err := readBody(gone, &http.Response{Body: &strictBody{size: largeAnswerBytes - 1}, ContentLength: -1}, slot)
+	data, err := read(t, gone, &http.Response{Body: &strictBody{size: largeAnswerBytes - 1}, ContentLength: -1}, slot)
 	if err != nil || len(data) != largeAnswerBytes-1 {
 		t.Errorf("an answer of one byte under largeAnswerBytes: readBody = %d bytes, %v; want it read without the slot",
 			len(data), err)
 	}
-	_, err = readBody(gone, &http.Response{Body: &strictBody{size: largeAnswerBytes}, ContentLength: -1}, slot)
+	_, err = read(t, gone, &http.Response{Body: &strictBody{size: largeAnswerBytes}, ContentLength: -1}, slot)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("an answer of largeAnswerBytes with the slot taken: readBody = %v, want it to wait for the slot", err)
 	}
 
 	slot.Release(1)
-	data, err = readBody(context.Background(),
+	data, err = read(t, context.Background(),
 		&http.Response{Body: &strictBody{size: largeAnswerBytes + 1}, ContentLength: -1}, slot)
 	if err != nil || len(data) != largeAnswerBytes+1 {
 		t.Errorf("readBody with the slot free = %d bytes, %v", len(data), err)
