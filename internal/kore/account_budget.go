@@ -16,16 +16,16 @@ import (
 // and the app's client id. A ready-made token is named by the appId it claims (read, not verified: it only picks a
 // budget), or else by the whole token. The budget and the cache hash it before it reaches a file name.
 func accountIdentity(host string, cfg Config) string {
-	switch {
-	case cfg.ClientID != "":
+	if cfg.ClientID != "" {
 		return host + "\x00app\x00" + cfg.ClientID
-	case cfg.JWT != "":
-		if app := claimedAppID(cfg.JWT); app != "" {
-			return host + "\x00app\x00" + app
-		}
-		return host + "\x00token\x00" + cfg.JWT
 	}
-	return host
+	if cfg.JWT == "" {
+		return host
+	}
+	if app := claimedAppID(cfg.JWT); app != "" {
+		return host + "\x00app\x00" + app
+	}
+	return host + "\x00token\x00" + cfg.JWT
 }
 
 // claimedAppID returns the appId claim of a JWT's payload, or "" when it has none.
@@ -62,19 +62,24 @@ func (c *Client) newAccountBudget(cfg Config, requestsPerMinute, requestsPerHour
 		ShortWindow: test.budgetShortWindow,
 		LongWindow:  test.budgetLongWindow,
 		Margin:      test.budgetMargin,
-		OnWait: func(ctx context.Context, wait time.Duration, reason string) {
-			fields := map[string]any{"wait_ms": wait.Milliseconds(), "reason": reason}
-			if wait < time.Second {
-				c.debug(ctx, "Kore.ai API request waits for the account's request budget", fields)
-				return
-			}
-			c.warn(ctx, "Kore.ai API request waits for the account's request budget", fields)
-		},
+		Now:         test.budgetNow,
+		OnWait:      c.logBudgetWait,
 		OnFallback: func(ctx context.Context, err error) {
 			c.warn(ctx, "Kore.ai request budget no longer shared with other processes; kept in this process",
 				map[string]any{"error": err.Error()})
 		},
 	})
+}
+
+// logBudgetWait logs a wait for the account's request budget: a short one as a debug line, one of a second or more
+// as a warning, since the user sees the read stall.
+func (c *Client) logBudgetWait(ctx context.Context, wait time.Duration, reason string) {
+	fields := map[string]any{"wait_ms": wait.Milliseconds(), "reason": reason}
+	if wait < time.Second {
+		c.debug(ctx, "Kore.ai API request waits for the account's request budget", fields)
+		return
+	}
+	c.warn(ctx, "Kore.ai API request waits for the account's request budget", fields)
 }
 
 // budgetWaitAfter429 returns the wait before retrying an answer that says the account's rate limit was reached.
@@ -85,23 +90,22 @@ func (c *Client) budgetWaitAfter429(ctx context.Context, resp *http.Response, ch
 	if resp == nil || !isRateLimitAnswer(resp) {
 		return chosen
 	}
-	fields := map[string]any{"status": resp.StatusCode, "chosen_ms": chosen.Milliseconds()}
+	var need time.Duration
+	var err error
+	var why string
 	if _, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		need, err := c.budget.Delay(ctx)
-		if err != nil || need <= chosen {
-			return chosen
-		}
-		fields["wait_ms"] = need.Milliseconds()
-		c.warn(ctx, "Kore.ai asked to retry sooner than the account's request budget allows; waiting for the budget", fields)
-		return need
+		need, err = c.budget.Delay(ctx)
+		why = "Kore.ai asked to retry sooner than the account's request budget allows; waiting for the budget"
+	} else {
+		need, err = c.budget.AfterRefusal(ctx)
+		why = "Kore.ai refused a request as over the account's rate limit without saying when to retry; " +
+			"waiting until the oldest request of the account's last minute leaves the window"
 	}
-	need, err := c.budget.AfterRefusal(ctx)
 	if err != nil || need <= chosen {
 		return chosen
 	}
-	fields["wait_ms"] = need.Milliseconds()
-	c.warn(ctx, "Kore.ai refused a request as over the account's rate limit without saying when to retry; "+
-		"waiting until the oldest request of the account's last minute leaves the window", fields)
+	c.warn(ctx, why, map[string]any{"status": resp.StatusCode, "chosen_ms": chosen.Milliseconds(),
+		"wait_ms": need.Milliseconds()})
 	return need
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -19,21 +20,24 @@ type tokenSource interface {
 
 func newTokenSource(cfg Config) (tokenSource, error) {
 	hasApp := cfg.ClientID != "" || cfg.ClientSecret != ""
-	switch {
-	case cfg.JWT != "" && hasApp:
-		return nil, errors.New("set either a JWT or a client ID and client secret, not both")
-	case cfg.JWT != "":
+	if cfg.JWT != "" {
+		if hasApp {
+			return nil, errors.New("set either a JWT or a client ID and client secret, not both")
+		}
 		if !isHeaderValue(cfg.JWT) {
 			return nil, errors.New("the JWT contains characters that cannot be sent in an HTTP header, such as a line break")
 		}
 		return staticToken(cfg.JWT), nil
-	case cfg.ClientID == "" && cfg.ClientSecret == "":
+	}
+	if !hasApp {
 		return nil, errors.New("no credentials: set the client ID and client secret of an app created in the " +
 			"Kore.ai Admin Console (Security & Control > API Scopes), or a ready-made JWT")
-	case cfg.ClientID == "":
+	}
+	if cfg.ClientID == "" {
 		return nil, errors.New("a client secret is set but the client ID is missing: set both, from the same app " +
 			"in the Kore.ai Admin Console")
-	case cfg.ClientSecret == "":
+	}
+	if cfg.ClientSecret == "" {
 		return nil, errors.New("a client ID is set but the client secret is missing: set both, from the same app " +
 			"in the Kore.ai Admin Console")
 	}
@@ -59,9 +63,7 @@ type koreClaims struct {
 
 func (s *signingTokenSource) token(now time.Time) (string, error) {
 	var id [16]byte
-	if _, err := rand.Read(id[:]); err != nil {
-		return "", errors.New("generating a random JWT ID failed: " + err.Error())
-	}
+	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails: it fills id or crashes the program
 	claims := koreClaims{
 		AppID: s.clientID,
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -74,7 +76,7 @@ func (s *signingTokenSource) token(now time.Time) (string, error) {
 	signed, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.key)
 	if err != nil {
 		// The library's errors name the problem ("key is invalid"), never the key itself.
-		return "", errors.New("signing the JWT failed: " + err.Error())
+		return "", fmt.Errorf("signing the JWT failed: %w", err)
 	}
 	return signed, nil
 }

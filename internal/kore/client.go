@@ -14,6 +14,7 @@
 package kore
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -104,8 +105,9 @@ type hooks struct {
 	flightJoined func() // called when a caller has joined (or started) a shared read
 	// dial replaces the network dialer, so that tests can fail a name lookup without resolving any name.
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
-	// Shorter windows of the account budget.
+	// Shorter windows of the account budget, and its clock (nil means the real one).
 	budgetShortWindow, budgetLongWindow, budgetMargin time.Duration
+	budgetNow                                         func() time.Time
 }
 
 // Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
@@ -162,32 +164,23 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries is %d: it must be 0 (no retries) or more", cfg.MaxRetries)
 	}
-	requestsPerMinute := cfg.RequestsPerMinute
-	switch {
-	case requestsPerMinute == 0:
-		requestsPerMinute = DefaultRequestsPerMinute
-	case requestsPerMinute < 0:
+	if cfg.RequestsPerMinute < 0 {
 		return nil, fmt.Errorf("requests per minute is %d: it must be 1 or more (Kore.ai allows %d)",
-			requestsPerMinute, DefaultRequestsPerMinute)
+			cfg.RequestsPerMinute, DefaultRequestsPerMinute)
 	}
-	requestsPerHour := cfg.RequestsPerHour
-	switch {
-	case requestsPerHour == 0:
-		requestsPerHour = DefaultRequestsPerHour
-	case requestsPerHour < 0:
+	requestsPerMinute := cmp.Or(cfg.RequestsPerMinute, DefaultRequestsPerMinute)
+	if cfg.RequestsPerHour < 0 {
 		return nil, fmt.Errorf("requests per hour is %d: it must be 1 or more (Kore.ai allows %d)",
-			requestsPerHour, DefaultRequestsPerHour)
+			cfg.RequestsPerHour, DefaultRequestsPerHour)
 	}
+	requestsPerHour := cmp.Or(cfg.RequestsPerHour, DefaultRequestsPerHour)
 	if cfg.CacheTTL < 0 {
 		return nil, fmt.Errorf("cache TTL is %s: it must be 0 (off) or more", cfg.CacheTTL)
 	}
-	timeout := cfg.RequestTimeout
-	switch {
-	case timeout == 0:
-		timeout = DefaultRequestTimeout
-	case timeout < 0:
-		return nil, fmt.Errorf("request timeout is %s: it must be positive", timeout)
+	if cfg.RequestTimeout < 0 {
+		return nil, fmt.Errorf("request timeout is %s: it must be positive", cfg.RequestTimeout)
 	}
+	timeout := cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
 	maxConcurrency := cfg.MaxConcurrency
 	if maxConcurrency == 0 {
 		maxConcurrency = DefaultMaxConcurrency

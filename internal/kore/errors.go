@@ -41,13 +41,12 @@ func (e *APIError) Error() string {
 	if e.Page >= 0 {
 		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
-	switch {
-	case e.Message != "":
+	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 		if e.Code != 0 {
 			fmt.Fprintf(&b, " (code %d)", e.Code)
 		}
-	case e.Body != "":
+	} else if e.Body != "" {
 		fmt.Fprintf(&b, ": %q", e.Body)
 	}
 	if e.Attempts > 1 {
@@ -120,11 +119,12 @@ func (e *DecodeError) Error() string {
 		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
 	}
 	fmt.Fprintf(&b, " with a body that is not a %s page (%v)", listingName(e.Endpoint), e.Err)
-	switch {
-	case e.BodyWithheld: // the account's data (names, emails, app secrets): the decoder's complaint names the field
-	case e.Body == "":
+	if e.BodyWithheld { // the account's data (names, emails, app secrets): the decoder's complaint names the field
+		return b.String()
+	}
+	if e.Body == "" {
 		b.WriteString(": the body is empty")
-	default: // a proxy's or login page's text, which tells where the host points
+	} else { // a proxy's or login page's text, which tells where the host points
 		fmt.Fprintf(&b, ": %q", e.Body)
 	}
 	return b.String()
@@ -156,10 +156,11 @@ func (e *RequestError) Error() string {
 	default:
 		b.WriteString(" failed")
 	}
-	switch {
-	case e.Attempts == 1:
+	switch e.Attempts {
+	case 0: // no attempt could start
+	case 1:
 		b.WriteString(" after 1 attempt")
-	case e.Attempts > 1:
+	default:
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	b.WriteString(": " + e.Err.Error())

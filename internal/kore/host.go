@@ -83,7 +83,7 @@ func parseDetail(s string, err error) string {
 	}
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
-		return " (" + urlErr.Err.Error() + ")"
+		err = urlErr.Err
 	}
 	return " (" + err.Error() + ")"
 }

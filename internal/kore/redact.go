@@ -1,7 +1,9 @@
 package kore
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -36,11 +38,7 @@ func NewRedactor(secrets ...string) *Redactor {
 		}
 	}
 	// Longest first: a short secret inside a longer one must not leave the rest of the longer one behind.
-	for i := 1; i < len(r.secrets); i++ {
-		for j := i; j > 0 && len(r.secrets[j]) > len(r.secrets[j-1]); j-- {
-			r.secrets[j], r.secrets[j-1] = r.secrets[j-1], r.secrets[j]
-		}
-	}
+	slices.SortStableFunc(r.secrets, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
 	return r
 }
 
@@ -76,9 +74,10 @@ func replaceStandalone(text, secret string) string {
 			break
 		}
 		start, end := from+i, from+i+len(secret)
+		// At either end of text the rune decoded is utf8.RuneError, which is no letter or digit.
 		before, _ := utf8.DecodeLastRuneInString(text[:start])
 		after, _ := utf8.DecodeRuneInString(text[end:])
-		if (start > 0 && isWordRune(before)) || (end < len(text) && isWordRune(after)) {
+		if isWordRune(before) || isWordRune(after) {
 			from = start + 1
 			continue
 		}
@@ -104,13 +103,12 @@ func escapeControls(text string) string {
 	var b strings.Builder
 	for i := 0; i < len(text); {
 		ch, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case ch == utf8.RuneError && size <= 1:
+		if ch == utf8.RuneError && size <= 1 { // a byte that is not UTF-8
 			b.WriteString(`\x` + strconv.FormatUint(uint64(text[i])|0x100, 16)[1:])
-		case needsEscape(ch):
+		} else if needsEscape(ch) {
 			quoted := strconv.QuoteRuneToASCII(ch) // '\x1b', '\u200b'
 			b.WriteString(quoted[1 : len(quoted)-1])
-		default:
+		} else {
 			b.WriteRune(ch)
 		}
 		i += size
@@ -134,13 +132,11 @@ func (r *Redactor) clean(data []byte, limit int) string {
 // Clean turns server bytes into a short printable text for an error: valid UTF-8, tokens and secrets redacted,
 // control characters dropped, whitespace collapsed, at most limit characters.
 func (r *Redactor) Clean(data []byte, limit int) string {
-	if len(data) > maxCleanedBytes {
-		data = data[:maxCleanedBytes]
-	}
+	data = data[:min(len(data), maxCleanedBytes)]
 	text := r.maskSecrets(strings.ToValidUTF8(string(data), ""))
 
-	// Collect one character beyond the limit, to know whether the text was cut.
-	out := make([]rune, 0, limit+2)
+	// Collect one character beyond the limit, to know whether the text was cut. Error paths only: no size hint.
+	var out []rune
 	pendingSpace := false
 	for _, ch := range text {
 		if len(out) > limit {

@@ -114,7 +114,7 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 	if budgetWait := p.client.budgetWaitAfter429(ctx, resp, wait); budgetWait != wait {
 		wait, fromServer = budgetWait, false // the account's windows chose it
 	}
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+	if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
 		p.pastDeadline = &WaitPastDeadlineError{Wait: wait, Left: max(time.Until(deadline), 0), RetryAfter: fromServer}
 		p.client.warn(ctx, "Kore.ai API request not retried: the wait would pass the deadline", p.logFields(wait))
 		return false, nil
@@ -183,14 +183,12 @@ func (c *Client) retryWait(resp *http.Response, attempts int) (wait time.Duratio
 func jitteredBackoff(low, high time.Duration, retry int) time.Duration {
 	ceiling := high
 	if retry >= 1 && retry < 32 {
-		if doubled := low << retry; doubled > 0 && doubled < high {
-			ceiling = doubled
+		if doubled := low << retry; doubled > 0 { // not shifted out of range
+			ceiling = min(doubled, high)
 		}
 	}
-	if ceiling <= low {
-		return low
-	}
-	return low + rand.N(ceiling-low+1)
+	// Uniform from low to ceiling, both included; a ceiling below the floor (high < low) leaves the floor.
+	return low + rand.N(max(ceiling-low, 0)+1)
 }
 
 // parseRetryAfter reads Retry-After as delta seconds or an HTTP date. Only a wait longer than zero counts: 0, a
@@ -200,14 +198,12 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	seconds, err := strconv.ParseUint(value, 10, 64)
-	switch {
-	case errors.Is(err, strconv.ErrRange), err == nil && seconds > uint64(maxRetryAfter/time.Second):
-		return maxRetryAfter, true
-	case err == nil && seconds == 0:
-		return 0, false
-	case err == nil:
-		return time.Duration(seconds) * time.Second, true
+	// Delta seconds. A number too large for a uint64 parses as the largest one (with ErrRange) and is capped.
+	if seconds, err := strconv.ParseUint(value, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if seconds == 0 {
+			return 0, false
+		}
+		return time.Duration(min(seconds, uint64(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	if at, err := http.ParseTime(value); err == nil && at.After(now) {
 		return min(at.Sub(now), maxRetryAfter), true

@@ -31,9 +31,9 @@ const (
 	largeAnswerBytes = 2 << 20
 )
 
-// firstChunkBytes and maxChunkBytes size the pieces an answer is read in: small answers (errors, small pages) take
-// one small allocation, large ones a few dozen; the buffer never grows by doubling, which would need up to three
-// times the answer at once.
+// firstChunkBytes and maxChunkBytes size the pieces an answer is read in: each is as large as what has been read so
+// far, within these bounds, so that small answers (errors, small pages) take one small allocation and large ones a
+// few dozen; the buffer never grows by doubling, which would need up to three times the answer at once.
 const (
 	firstChunkBytes = 16 << 10
 	maxChunkBytes   = 1 << 20
@@ -163,8 +163,10 @@ func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.
 	if resp.ContentLength > MaxAnswerBytes {
 		return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: resp.ContentLength}}
 	}
+	// Read one byte past the cap, to tell an answer of exactly MaxAnswerBytes from a longer one.
+	body := io.LimitReader(resp.Body, MaxAnswerBytes+1)
 	var chunks [][]byte
-	total, chunkSize := 0, firstChunkBytes
+	total := 0
 	holdsSlot := false
 	defer func() {
 		if holdsSlot {
@@ -178,13 +180,10 @@ func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.
 			}
 			holdsSlot = true
 		}
-		// Read one byte past the cap, to tell an answer of exactly MaxAnswerBytes from a longer one.
-		chunk := make([]byte, min(chunkSize, MaxAnswerBytes+1-total))
-		n, err := fill(resp.Body, chunk)
-		if n > 0 {
-			chunks = append(chunks, chunk[:n])
-			total += n
-		}
+		chunk := make([]byte, min(max(total, firstChunkBytes), maxChunkBytes))
+		n, err := fill(body, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += n
 		if total > MaxAnswerBytes {
 			return nil, &permanentError{&AnswerTooLargeError{Limit: MaxAnswerBytes, ContentLength: -1}}
 		}
@@ -194,7 +193,6 @@ func readBody(ctx context.Context, resp *http.Response, largeAnswers *semaphore.
 		if err != nil {
 			return nil, err // io.ErrUnexpectedEOF here is a body cut short of its Content-Length
 		}
-		chunkSize = min(chunkSize*2, maxChunkBytes)
 	}
 	data := make([]byte, 0, total)
 	for _, chunk := range chunks {
@@ -248,12 +246,13 @@ func isMalformedHTTP(err error) bool {
 // attemptError tells the caller's cancellation apart from the attempt's own timeout.
 func attemptError(ctx, attemptCtx context.Context, timeout time.Duration, err error) error {
 	var permanent *permanentError
-	switch {
-	case errors.As(err, &permanent):
+	if errors.As(err, &permanent) {
 		return err
-	case ctx.Err() != nil:
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
-	case attemptCtx.Err() != nil:
+	}
+	if attemptCtx.Err() != nil {
 		return &attemptTimeoutError{timeout: timeout}
 	}
 	return err
