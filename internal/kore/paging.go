@@ -186,11 +186,9 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 			first.total, l.many, maxPages))
 	}
 	next := 1
-	meaning, known := c.offsetMeaningOf(l.path)
-	switch {
-	case known || l.pageSize == 1: // with one item a page, both meanings ask for the same records
-		p.meaning = meaning
-	default:
+	if meaning, known := c.offsetMeaningOf(l.path); known || l.pageSize == 1 {
+		p.meaning = meaning // with one item a page, both meanings ask for the same records
+	} else {
 		second, err := p.learnOffsetMeaning(ctx, first)
 		if err != nil {
 			return nil, err
@@ -357,10 +355,10 @@ func (p *pass[T]) check(pg *page[T]) error {
 			}
 		}
 	}
-	switch {
-	case len(pg.items) == 0 && pg.more:
+	if len(pg.items) == 0 && pg.more {
 		return p.problem(pg.index, "it is empty although availableMore is true")
-	case len(pg.items) < limit && pg.more:
+	}
+	if len(pg.items) < limit && pg.more {
 		return p.problem(pg.index, fmt.Sprintf("it holds %d %s, fewer than the limit of %d, although "+
 			"availableMore is true", len(pg.items), p.l.many, limit))
 	}
@@ -519,17 +517,17 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 			shifted = false
 		}
 	}
-	switch {
-	case len(probe.items) == 0: // says nothing about offset: taken as page 1, for the totals to judge
+	if len(probe.items) == 0 { // says nothing about offset: taken as page 1, for the totals to judge
 		if err := p.check(probe); err != nil {
 			return nil, err
 		}
 		return probe, nil
-	case shifted && len(first.items) > 1:
+	}
+	if shifted && len(first.items) > 1 {
 		p.meaning = offsetRecords
-	case shared == 0:
+	} else if shared == 0 {
 		p.meaning = offsetPages
-	default:
+	} else {
 		return nil, &PaginationError{Page: 1, Endpoint: p.l.errorName(), rereadable: true, Reason: fmt.Sprintf(
 			"offset=1 answered %d %s, %d of them also on page 0 (offset=0); as a page number it would share "+
 				"none with page 0, as a number of records to skip it would repeat page 0 from its second item "+
