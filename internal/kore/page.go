@@ -125,12 +125,11 @@ func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
 
 // invalidUTF8At is the offset of the first byte of data that does not start a valid UTF-8 sequence.
 func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
+	for i, r := range string(data) { // ranging over the conversion does not copy data
+		// A byte that starts no valid sequence reads as U+FFFD; a U+FFFD the server sent is valid UTF-8.
+		if r == utf8.RuneError && !bytes.HasPrefix(data[i:], []byte("\uFFFD")) {
 			return i
 		}
-		i += size
 	}
 	return len(data)
 }
