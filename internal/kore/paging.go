@@ -239,8 +239,8 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 	if to < from {
 		return nil, nil
 	}
-	results := make([]*page[T], to-from+1)
-	var lastPage atomic.Int64 // the lowest page known to end the data
+	results := make([]*page[T], to+1) // by page index
+	var lastPage atomic.Int64         // the lowest page known to end the data
 	lastPage.Store(math.MaxInt64)
 
 	group, groupCtx := errgroup.WithContext(ctx)
@@ -257,7 +257,7 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 			if err != nil {
 				return err
 			}
-			results[index-from] = pg
+			results[index] = pg
 			if !pg.more {
 				for seen := lastPage.Load(); int64(index) < seen; seen = lastPage.Load() {
 					if lastPage.CompareAndSwap(seen, int64(index)) {
@@ -274,7 +274,7 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 	if err := ctx.Err(); err != nil { // canceled between pages: some were never started
 		return nil, &RequestError{Page: -1, Err: err, Endpoint: p.l.errorName()}
 	}
-	return results, nil
+	return results[from:], nil
 }
 
 // fetchPage reads and checks page index, at the offset the endpoint's meaning of offset gives.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +31,27 @@ func TestATotalOfExactlyTheMostPagesIsRead(t *testing.T) {
 	}
 	if ids := groupIDs(list.Groups); !slices.Equal(ids, []string{"g-0", "g-1"}) || list.Total != 2 {
 		t.Errorf("groups %v, total %d; want g-0 and g-1 of 2", ids, list.Total)
+	}
+}
+
+// Pages after one that says no more are available are not asked for, though the total announced them.
+func TestPagesAfterTheOneThatEndsTheDataAreNotRequested(t *testing.T) {
+	groups := makeGroups(35, 0)
+	api := newFakeAPI(t, groups, 10)
+	api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, offset int) bool {
+		page := api.page(offset, 10)
+		page.Total = 100 // the data shrank to 35 groups: page 3 is the last
+		page.AvailableMore = offset < 3
+		writeJSON(w, http.StatusOK, page)
+		return true
+	}
+	cfg := testConfig(api.start(), nil)
+	cfg.MaxConcurrency = 1
+	_, err := newTestClient(t, cfg).ListGroups(context.Background(), 10)
+	if err == nil || !strings.Contains(err.Error(), "total is 100 groups, but the pages held 35") {
+		t.Fatalf("error = %v, want one naming the total of 100 and the 35 read", err)
+	}
+	if got, want := api.requestedOffsets(), []int{0, 1, 2, 3, 0, 1, 2, 3}; !slices.Equal(got, want) {
+		t.Errorf("offsets requested = %v, want %v: pages 0 to 3, twice, none after page 3", got, want)
 	}
 }
