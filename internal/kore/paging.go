@@ -494,6 +494,12 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 		return nil, p.fatal(1, fmt.Sprintf("it holds %d %s, more than the limit of %d that was asked for",
 			len(probe.items), p.l.many, p.l.pageSize))
 	}
+	if len(probe.items) == 0 { // says nothing about offset: taken as page 1, for the totals to judge
+		if err := p.check(probe); err != nil {
+			return nil, err
+		}
+		return probe, nil
+	}
 	earlier := make(map[string]int, len(first.items))
 	for i, item := range first.items {
 		if item != nil {
@@ -502,7 +508,7 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 			}
 		}
 	}
-	shared, shifted := 0, len(probe.items) > 0
+	shared, shifted := 0, true
 	for i, item := range probe.items {
 		if item == nil {
 			shifted = false
@@ -516,12 +522,6 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 		if i < len(first.items)-1 && (!ok || id == "" || at != i+1) {
 			shifted = false
 		}
-	}
-	if len(probe.items) == 0 { // says nothing about offset: taken as page 1, for the totals to judge
-		if err := p.check(probe); err != nil {
-			return nil, err
-		}
-		return probe, nil
 	}
 	if shifted && len(first.items) > 1 {
 		p.meaning = offsetRecords
