@@ -2,11 +2,14 @@ package kore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
 // A first total that fills exactly the largest number of pages a walk may take is read, not refused: here the
@@ -53,5 +56,41 @@ func TestPagesAfterTheOneThatEndsTheDataAreNotRequested(t *testing.T) {
 	}
 	if got, want := api.requestedOffsets(), []int{0, 1, 2, 3, 0, 1, 2, 3}; !slices.Equal(got, want) {
 		t.Errorf("offsets requested = %v, want %v: pages 0 to 3, twice, none after page 3", got, want)
+	}
+}
+
+// A read whose pages keep promising more follows them only as far as the first total explains: that total plus
+// 10% and one page, rounded up to whole pages, and two pages of slack.
+func TestAvailableMoreIsFollowedAsFarAsTheFirstTotalExplains(t *testing.T) {
+	tests := []struct {
+		total, pageSize int
+		lastPage        int // the last page read; the read fails there
+		allowed         int
+	}{
+		{total: 3, pageSize: 2, lastPage: 4, allowed: 5},       // 3+0+2 = 5 groups: 3 pages
+		{total: 4100, pageSize: 50, lastPage: 93, allowed: 94}, // 4100+410+50 = 4560 groups: 92 pages
+		{total: 1000, pageSize: 50, lastPage: 24, allowed: 25}, // 1000+100+50 = 1150 groups: 23 pages, none partial
+		{total: 1001, pageSize: 50, lastPage: 25, allowed: 26}, // 1001+100+50 = 1151 groups: 24 pages
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d groups at %d a page", tt.total, tt.pageSize), func(t *testing.T) {
+			api := newFakeAPI(t, makeGroups((tt.lastPage+1)*tt.pageSize, 0), tt.pageSize)
+			api.respond = func(w http.ResponseWriter, _ *http.Request, _ int64, offset int) bool {
+				page := api.page(offset, tt.pageSize)
+				page.Total, page.AvailableMore = tt.total, true
+				writeJSON(w, http.StatusOK, page)
+				return true
+			}
+			_, err := newTestClient(t, testConfig(api.start(), nil)).ListGroups(context.Background(), tt.pageSize)
+			var paginationErr *kore.PaginationError
+			want := fmt.Sprintf("availableMore is still true, but the total of the first page (%d groups at %d a page) "+
+				"explains at most %d pages", tt.total, tt.pageSize, tt.allowed)
+			if !errors.As(err, &paginationErr) || paginationErr.Page != tt.lastPage || paginationErr.Reason != want {
+				t.Fatalf("error = %v, want a *PaginationError for page %d saying %q", err, tt.lastPage, want)
+			}
+			if got := api.calls.Load(); got != int64(tt.lastPage+1) {
+				t.Errorf("requests = %d, want %d: pages 0 to %d, once", got, tt.lastPage+1, tt.lastPage)
+			}
+		})
 	}
 }
