@@ -132,7 +132,7 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 	}
 	if err == nil {
 		f.list = list
-		if entry, ok := s.memo[k.key]; !ok || entry.detail <= k.detail {
+		if s.memo[k.key].detail <= k.detail { // no entry reads as detail 0, the least any read keeps
 			s.memo[k.key] = memoEntry{list: list, detail: k.detail}
 		}
 	} else {
