@@ -277,11 +277,15 @@ const (
 )
 
 func (m *memberPresence) UnmarshalJSON(data []byte) error {
-	if len(data) > 0 && data[0] == 'n' {
+	if len(data) == 0 {
+		return errors.New("an empty member of users")
+	}
+	switch data[0] {
+	case 'n':
 		*m = memberNull
-	} else if len(data) > 0 && data[0] == '{' {
+	case '{':
 		*m = memberSent
-	} else {
+	default:
 		return errors.New("a member of users is not an object")
 	}
 	return nil
