@@ -24,6 +24,11 @@ func TestATotalOfExactlyTheMostPagesIsRead(t *testing.T) {
 		case 1:
 			fmt.Fprint(w, `{"total":2,"availableMore":false,"groups":[{"_id":"g-1","gN":"B"}]}`)
 		default:
+			if offset > 10 { // beyond the pages in flight when page 1 ended the data
+				t.Errorf("page %d was requested after page 1 ended the data", offset)
+				w.WriteHeader(http.StatusNotFound)
+				return true
+			}
 			fmt.Fprint(w, `{"total":2,"availableMore":false,"groups":[]}`)
 		}
 		return true
