@@ -3,6 +3,7 @@ package kore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
@@ -39,5 +40,45 @@ func TestAnOffsetFittingNeitherMeaningSaysHowManyItemsPage0Shared(t *testing.T) 
 				t.Errorf("error = %#v (%v)\nwant a *PaginationError for page 1 saying %q", err, err, tt.want+rest)
 			}
 		})
+	}
+}
+
+// With inexact reads allowed, a page 0 of one item while more are promised says nothing of what offset means: the
+// answer to offset=1 is taken as page 1, as a page number would give it.
+func TestAPage0OfOneItemTakesOffset1AsPage1(t *testing.T) {
+	api := newListingServer(t, endpoints[3], 4)
+	api.answer = func(_ int64, offset, _ int) string {
+		switch offset {
+		case 0:
+			return api.body(4, true, api.endpoint.item(0))
+		case 1:
+			return api.body(4, false, api.itemRange(1, 4)...)
+		}
+		return api.body(4, false)
+	}
+	cfg := testConfig(api.start(), nil)
+	cfg.AllowInexactReads = true
+	list, err := newTestClient(t, cfg).ListBots(context.Background(), 3)
+	if err != nil {
+		t.Fatalf("ListBots: %v", err)
+	}
+	var ids []string
+	for _, bot := range list.Bots {
+		ids = append(ids, bot.ID)
+	}
+	if !slices.Equal(ids, endpoints[3].idents(4)) {
+		t.Errorf("bots = %v, want %v", ids, endpoints[3].idents(4))
+	}
+	if got, want := api.requestedOffsets(), []int{0, 0, 1}; !slices.Equal(got, want) {
+		t.Errorf("offsets requested = %v, want %v: page 0, then page 0 and offset=1 again", got, want)
+	}
+	want := []string{
+		"bots page 0: it holds 1 bots, fewer than the limit of 3, although availableMore is true; kept because " +
+			"inexact reads are allowed",
+		"bots page 0: it holds 1 bots, fewer than the limit of 3, but page 1 after it holds more; kept because " +
+			"inexact reads are allowed",
+	}
+	if !slices.Equal(list.Warnings, want) {
+		t.Errorf("warnings = %q, want %q", list.Warnings, want)
 	}
 }
