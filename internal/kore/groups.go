@@ -123,6 +123,8 @@ type groupWire interface {
 	// memberElements says how many elements "users" held, how many of them were null, and whether it was sent at
 	// all (not null, not absent).
 	memberElements() (elements, nulls int, sent bool)
+	// firstNullMember is the index of the first null element of "users", -1 if none.
+	firstNullMember() int
 }
 
 func listGroups[W any, PW interface {
@@ -138,7 +140,7 @@ func listGroups[W any, PW interface {
 			if nulls == 0 {
 				return ""
 			}
-			return fmt.Sprintf("element %d of %d of its \"users\" is null (%d null %s)", firstNullMember(g),
+			return fmt.Sprintf("element %d of %d of its \"users\" is null (%d null %s)", PW(g).firstNullMember(),
 				elements, nulls, plural(nulls, "element", "elements"))
 		},
 	}
@@ -160,19 +162,6 @@ func listGroups[W any, PW interface {
 		list.Warnings = slices.Clip(list.Warnings)
 		return list, nil
 	})
-}
-
-// firstNullMember is the index of the first null element of a group's "users".
-func firstNullMember[W any](g *W) int {
-	switch w := any(g).(type) {
-	case *wireGroup:
-		return slices.Index(w.Users, nil)
-	case *wireGroupEmails:
-		return slices.Index(w.Users, nil)
-	case *wireGroupCounted:
-		return slices.Index(w.Users, memberNull)
-	}
-	return -1
 }
 
 // memberCounts finds groups that list a different number of users than their userCount: the API may have left
@@ -245,6 +234,8 @@ func (w *wireGroup) memberElements() (int, int, bool) {
 	return len(w.Users), countNil(w.Users), w.Users != nil
 }
 
+func (w *wireGroup) firstNullMember() int { return slices.Index(w.Users, nil) }
+
 // memberEmail is the part of a member that MembersEmails keeps; encoding/json skips the other fields unread.
 type memberEmail struct {
 	ID    string  `json:"_id"`
@@ -274,6 +265,8 @@ func (w *wireGroupEmails) memberElements() (int, int, bool) {
 	return len(w.Users), countNil(w.Users), w.Users != nil
 }
 
+func (w *wireGroupEmails) firstNullMember() int { return slices.Index(w.Users, nil) }
+
 // memberPresence is a member that MembersNone does not keep: one byte that says whether it was null. encoding/json
 // hands UnmarshalJSON the element's bytes without copying them, so a member costs that byte and nothing more.
 type memberPresence uint8
@@ -284,10 +277,13 @@ const (
 )
 
 func (m *memberPresence) UnmarshalJSON(data []byte) error {
-	switch {
-	case len(data) > 0 && data[0] == 'n':
+	if len(data) == 0 {
+		return errors.New("an empty member of users")
+	}
+	switch data[0] {
+	case 'n':
 		*m = memberNull
-	case len(data) > 0 && data[0] == '{':
+	case '{':
 		*m = memberSent
 	default:
 		return errors.New("a member of users is not an object")
@@ -312,6 +308,8 @@ func (w *wireGroupCounted) memberElements() (int, int, bool) {
 	}
 	return len(w.Users), nulls, w.Users != nil
 }
+
+func (w *wireGroupCounted) firstNullMember() int { return slices.Index(w.Users, memberNull) }
 
 // childGroupRef is one entry of a group's child groups: the API sends either the child's id or an object whose
 // _id is the id.

@@ -28,13 +28,13 @@ func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], er
 	dec := json.NewDecoder(bytes.NewReader(data))
 	page := &listingPage[T]{}
 	start, err := dec.Token()
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, describeJSONError(err, dec, "")
-	case start == nil: // null: like encoding/json, an empty page; the total is then missing
-	case start != json.Delim('{'):
-		return nil, fmt.Errorf("cannot unmarshal a JSON %s into a page object", jsonKind(start))
-	default:
+	}
+	if start != nil { // null: like encoding/json, an empty page; the total is then missing
+		if start != json.Delim('{') {
+			return nil, fmt.Errorf("cannot unmarshal a JSON %s into a page object", jsonKind(start))
+		}
 		if err := page.decodeFields(dec, itemsKey); err != nil {
 			return nil, err
 		}
@@ -48,10 +48,10 @@ func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], er
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("invalid UTF-8 at byte %d", invalidUTF8At(data))
 	}
-	switch {
-	case page.Total == nil:
+	if page.Total == nil {
 		return nil, errors.New(`the field "total" is missing`)
-	case *page.Total < 0:
+	}
+	if *page.Total < 0 {
 		return nil, fmt.Errorf(`the field "total" is negative (%d)`, *page.Total)
 	}
 	return page, nil
@@ -100,12 +100,13 @@ func (page *listingPage[T]) decodeFields(dec *json.Decoder, itemsKey string) err
 func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
 	field := fmt.Sprintf("the field %q", itemsKey)
 	start, err := dec.Token()
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, describeJSONError(err, dec, field)
-	case start == nil:
+	}
+	if start == nil {
 		return nil, nil
-	case start != json.Delim('['):
+	}
+	if start != json.Delim('[') {
 		return nil, fmt.Errorf("%s is a JSON %s, not an array", field, jsonKind(start))
 	}
 	items := []*T{}
@@ -124,12 +125,11 @@ func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
 
 // invalidUTF8At is the offset of the first byte of data that does not start a valid UTF-8 sequence.
 func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size == 1 {
+	for i, r := range string(data) { // ranging over the conversion does not copy data
+		// A byte that starts no valid sequence reads as U+FFFD; a U+FFFD the server sent is valid UTF-8.
+		if r == utf8.RuneError && !bytes.HasPrefix(data[i:], []byte("\uFFFD")) {
 			return i
 		}
-		i += size
 	}
 	return len(data)
 }

@@ -186,11 +186,9 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 			first.total, l.many, maxPages))
 	}
 	next := 1
-	meaning, known := c.offsetMeaningOf(l.path)
-	switch {
-	case known || l.pageSize == 1: // with one item a page, both meanings ask for the same records
-		p.meaning = meaning
-	default:
+	if meaning, known := c.offsetMeaningOf(l.path); known || l.pageSize == 1 {
+		p.meaning = meaning // with one item a page, both meanings ask for the same records
+	} else {
 		second, err := p.learnOffsetMeaning(ctx, first)
 		if err != nil {
 			return nil, err
@@ -241,8 +239,8 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 	if to < from {
 		return nil, nil
 	}
-	results := make([]*page[T], to-from+1)
-	var lastPage atomic.Int64 // the lowest page known to end the data
+	results := make([]*page[T], to+1) // by page index
+	var lastPage atomic.Int64         // the lowest page known to end the data
 	lastPage.Store(math.MaxInt64)
 
 	group, groupCtx := errgroup.WithContext(ctx)
@@ -259,7 +257,7 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 			if err != nil {
 				return err
 			}
-			results[index-from] = pg
+			results[index] = pg
 			if !pg.more {
 				for seen := lastPage.Load(); int64(index) < seen; seen = lastPage.Load() {
 					if lastPage.CompareAndSwap(seen, int64(index)) {
@@ -276,7 +274,7 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 	if err := ctx.Err(); err != nil { // canceled between pages: some were never started
 		return nil, &RequestError{Page: -1, Err: err, Endpoint: p.l.errorName()}
 	}
-	return results, nil
+	return results[from:], nil
 }
 
 // fetchPage reads and checks page index, at the offset the endpoint's meaning of offset gives.
@@ -357,10 +355,10 @@ func (p *pass[T]) check(pg *page[T]) error {
 			}
 		}
 	}
-	switch {
-	case len(pg.items) == 0 && pg.more:
+	if len(pg.items) == 0 && pg.more {
 		return p.problem(pg.index, "it is empty although availableMore is true")
-	case len(pg.items) < limit && pg.more:
+	}
+	if len(pg.items) < limit && pg.more {
 		return p.problem(pg.index, fmt.Sprintf("it holds %d %s, fewer than the limit of %d, although "+
 			"availableMore is true", len(pg.items), p.l.many, limit))
 	}
@@ -496,6 +494,12 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 		return nil, p.fatal(1, fmt.Sprintf("it holds %d %s, more than the limit of %d that was asked for",
 			len(probe.items), p.l.many, p.l.pageSize))
 	}
+	if len(probe.items) == 0 { // says nothing about offset: taken as page 1, for the totals to judge
+		if err := p.check(probe); err != nil {
+			return nil, err
+		}
+		return probe, nil
+	}
 	earlier := make(map[string]int, len(first.items))
 	for i, item := range first.items {
 		if item != nil {
@@ -504,7 +508,7 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 			}
 		}
 	}
-	shared, shifted := 0, len(probe.items) > 0
+	shared, shifted := 0, true
 	for i, item := range probe.items {
 		if item == nil {
 			shifted = false
@@ -519,17 +523,11 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 			shifted = false
 		}
 	}
-	switch {
-	case len(probe.items) == 0: // says nothing about offset: taken as page 1, for the totals to judge
-		if err := p.check(probe); err != nil {
-			return nil, err
-		}
-		return probe, nil
-	case shifted && len(first.items) > 1:
+	if shifted && len(first.items) > 1 {
 		p.meaning = offsetRecords
-	case shared == 0:
+	} else if shared == 0 {
 		p.meaning = offsetPages
-	default:
+	} else {
 		return nil, &PaginationError{Page: 1, Endpoint: p.l.errorName(), rereadable: true, Reason: fmt.Sprintf(
 			"offset=1 answered %d %s, %d of them also on page 0 (offset=0); as a page number it would share "+
 				"none with page 0, as a number of records to skip it would repeat page 0 from its second item "+

@@ -71,7 +71,7 @@ func (c *Client) cachedRead(ctx context.Context, key string, read func(ctx conte
 // parameters; the cache adds the account). The list types hold only exported fields with JSON tags, and null and
 // empty stay apart, so a list read from the cache is the list that was stored.
 func cachedList[L any](ctx context.Context, c *Client, key string, read func(context.Context) (*L, error)) (*L, error) {
-	for attempt := 0; ; attempt++ {
+	for range 2 {
 		var fresh *L
 		data, info, err := c.cachedRead(ctx, key, func(ctx context.Context) ([]byte, error) {
 			list, err := read(ctx)
@@ -91,10 +91,7 @@ func cachedList[L any](ctx context.Context, c *Client, key string, read func(con
 		if err := json.Unmarshal(data, list); err != nil {
 			// Entries are authenticated, so this is an entry of another version of this client: read again.
 			c.readCache.Forget(key)
-			if attempt == 0 {
-				continue
-			}
-			return read(ctx)
+			continue
 		}
 		if info.fromCache {
 			c.debug(ctx, "Kore.ai read answered from the cache, "+info.age.Round(time.Second).String()+" old",
@@ -102,4 +99,6 @@ func cachedList[L any](ctx context.Context, c *Client, key string, read func(con
 		}
 		return list, nil
 	}
+	// Another version of this client stored its entry again before this one could: read without the cache.
+	return read(ctx)
 }

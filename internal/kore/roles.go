@@ -76,10 +76,10 @@ func (v *PermissionValues) UnmarshalJSON(data []byte) error {
 // roleKey identifies a role: its _id, or for a role sent without one (admin roles), its type and name, as in
 // "admin:Master Admin" (a role type never holds a colon).
 func roleKey(r *Role) string {
-	switch {
-	case r.ID != nil && *r.ID != "":
+	if r.ID != nil && *r.ID != "" {
 		return *r.ID
-	case r.Name == "":
+	}
+	if r.Name == "" {
 		return ""
 	}
 	return r.Type + ":" + r.Name

@@ -44,6 +44,13 @@ type flight struct {
 	cancel context.CancelCauseFunc
 }
 
+// announce calls the hook of tests, if any, once a caller has joined or started a read.
+func (s *sharedReads) announce() {
+	if s.joined != nil {
+		s.joined()
+	}
+}
+
 // errSuperseded ends a read that a request for more detail replaced: its callers join the new read.
 var errSuperseded = errors.New("replaced by a read that keeps more of each item")
 
@@ -83,9 +90,7 @@ func sharedRead[L any](ctx context.Context, c *Client, k readKey, read func(cont
 			return lead(ctx, c, k, read) // unlocks s.mu
 		}
 		s.mu.Unlock()
-		if s.joined != nil {
-			s.joined()
-		}
+		s.announce()
 
 		select {
 		case <-ctx.Done():
@@ -114,9 +119,7 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 	f := &flight{detail: k.detail, done: make(chan struct{}), cancel: cancel}
 	s.flights[k.key] = f
 	s.mu.Unlock()
-	if s.joined != nil {
-		s.joined()
-	}
+	s.announce()
 
 	list, err := readThrough(readCtx, c, k, read)
 	if err != nil && errors.Is(context.Cause(readCtx), errSuperseded) && ctx.Err() == nil {
@@ -129,7 +132,7 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 	}
 	if err == nil {
 		f.list = list
-		if entry, ok := s.memo[k.key]; !ok || entry.detail <= k.detail {
+		if s.memo[k.key].detail <= k.detail { // no entry reads as detail 0, the least any read keeps
 			s.memo[k.key] = memoEntry{list: list, detail: k.detail}
 		}
 	} else {
