@@ -56,15 +56,10 @@ var botsObject = newObject(
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
 	}, func(w *stateWriter, s *botsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
-	argumentField("page_size", schema.NumberAttribute{
-		MarkdownDescription: pageSizeDescription("Bots asked for per page (the API's `limit`)") +
-			" Blocks with the same `page_size` share one read of the pages.",
-		Optional:   true,
-		Computed:   true,
-		Validators: pageSizeValidators(),
-	}, func(w *stateWriter, s *botsState) { w.integer(int64(s.pageSize)) }),
-	blockField("timeouts", readTimeoutsBlock(),
-		func(w *stateWriter, s *botsState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	pageSizeField(pageSizeDescription("Bots asked for per page (the API's `limit`)")+
+		" Blocks with the same `page_size` share one read of the pages.",
+		func(s *botsState) int { return s.pageSize }),
+	readTimeoutsField(func(s *botsState) timeouts.Value { return s.cfg.Timeouts }),
 	intField("total", "total", "Number of bots in the account as the API reports it (`total`), before filtering.",
 		func(s *botsState) int64 { return int64(s.total) }),
 	objectListField("bots", "bots", "The bots kept, sorted by name, then ID.", botObject,

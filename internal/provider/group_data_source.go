@@ -57,15 +57,10 @@ var groupStateObject = newObject(append(within(groupObject, func(s *groupState) 
 		Optional:            true,
 		Computed:            true,
 	}, func(w *stateWriter, s *groupState) { w.boolean(s.row.includeUsers) }),
-	argumentField("page_size", schema.NumberAttribute{
-		MarkdownDescription: pageSizeDescription("Groups asked for per page while looking the group up") +
-			" Blocks with the same `page_size` share one read of the pages.",
-		Optional:   true,
-		Computed:   true,
-		Validators: pageSizeValidators(),
-	}, func(w *stateWriter, s *groupState) { w.integer(int64(s.pageSize)) }),
-	blockField("timeouts", readTimeoutsBlock(),
-		func(w *stateWriter, s *groupState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	pageSizeField(pageSizeDescription("Groups asked for per page while looking the group up")+
+		" Blocks with the same `page_size` share one read of the pages.",
+		func(s *groupState) int { return s.pageSize }),
+	readTimeoutsField(func(s *groupState) timeouts.Value { return s.cfg.Timeouts }),
 )...).
 	replace("id", schema.StringAttribute{
 		MarkdownDescription: "ID of the group to read (API field `_id`). Exactly one of `id` and `name` is " +

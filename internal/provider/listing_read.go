@@ -85,6 +85,23 @@ func timeoutsRead(t timeouts.Value) (bool, *string) {
 	return true, &s
 }
 
+// pageSizeField is the page_size argument of every data source that reads a listing, written into state as the page
+// size the read used.
+func pageSizeField[T any](description string, pageSize func(*T) int) field[T] {
+	return argumentField("page_size", schema.NumberAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Computed:            true,
+		Validators:          pageSizeValidators(),
+	}, func(w *stateWriter, s *T) { w.integer(int64(pageSize(s))) })
+}
+
+// readTimeoutsField is the timeouts block of every data source, written into state as configured.
+func readTimeoutsField[T any](configured func(*T) timeouts.Value) field[T] {
+	return blockField("timeouts", readTimeoutsBlock(),
+		func(w *stateWriter, s *T) { w.timeoutsBlock(timeoutsRead(configured(s))) })
+}
+
 // pageSizeValidators bound page_size by what the API accepts.
 func pageSizeValidators() []validator.Number {
 	return []validator.Number{wholeNumberBetween(1, kore.MaxPageSize)}

@@ -56,15 +56,10 @@ var rolesObject = newObject(
 		Required:   true,
 		Validators: []validator.String{stringvalidator.OneOf(kore.RoleTypeAdmin, kore.RoleTypeBot)},
 	}, func(w *stateWriter, s *rolesState) { w.str(s.cfg.RoleType.ValueString()) }),
-	argumentField("page_size", schema.NumberAttribute{
-		MarkdownDescription: pageSizeDescription("Roles asked for per page (the API's `limit`)") +
-			" Blocks with the same `role_type` and `page_size` share one read of the pages.",
-		Optional:   true,
-		Computed:   true,
-		Validators: pageSizeValidators(),
-	}, func(w *stateWriter, s *rolesState) { w.integer(int64(s.pageSize)) }),
-	blockField("timeouts", readTimeoutsBlock(),
-		func(w *stateWriter, s *rolesState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	pageSizeField(pageSizeDescription("Roles asked for per page (the API's `limit`)")+
+		" Blocks with the same `role_type` and `page_size` share one read of the pages.",
+		func(s *rolesState) int { return s.pageSize }),
+	readTimeoutsField(func(s *rolesState) timeouts.Value { return s.cfg.Timeouts }),
 	intField("total", "total", "Number of roles of this type as the API reports it (`total`).",
 		func(s *rolesState) int64 { return int64(s.total) }),
 	objectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+

@@ -69,15 +69,10 @@ var usersObject = newObject(
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
 	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
-	argumentField("page_size", schema.NumberAttribute{
-		MarkdownDescription: pageSizeDescription("Users asked for per page (the API's `limit`)") +
-			" Blocks with the same `page_size` share one read of the pages.",
-		Optional:   true,
-		Computed:   true,
-		Validators: pageSizeValidators(),
-	}, func(w *stateWriter, s *usersState) { w.integer(int64(s.pageSize)) }),
-	blockField("timeouts", readTimeoutsBlock(),
-		func(w *stateWriter, s *usersState) { w.timeoutsBlock(timeoutsRead(s.cfg.Timeouts)) }),
+	pageSizeField(pageSizeDescription("Users asked for per page (the API's `limit`)")+
+		" Blocks with the same `page_size` share one read of the pages.",
+		func(s *usersState) int { return s.pageSize }),
+	readTimeoutsField(func(s *usersState) timeouts.Value { return s.cfg.Timeouts }),
 	intField("total", "total",
 		"Number of users in the account as the API reports it (`total`), before filtering.",
 		func(s *usersState) int64 { return int64(s.total) }),
