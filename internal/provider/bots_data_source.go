@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -95,14 +93,10 @@ func (d *botsDataSource) encodeState(ctx context.Context, config tfsdk.Config) (
 	if diags.HasError() {
 		return nil, diags
 	}
-	var nameRegex *regexp.Regexp
-	if !st.cfg.NameRegex.IsNull() {
-		re, err := regexp.Compile(st.cfg.NameRegex.ValueString())
-		if err != nil { // refused by the attribute's validator before any read
-			diags.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
-			return nil, diags
-		}
-		nameRegex = re
+	nameRegex, regexDiags := nameRegexArgument(st.cfg.NameRegex)
+	diags.Append(regexDiags...)
+	if diags.HasError() {
+		return nil, diags
 	}
 	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -140,13 +139,9 @@ func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config)
 		filter.names = make([]string, 0, len(cfg.Names.Elements()))
 		diags.Append(cfg.Names.ElementsAs(ctx, &filter.names, false)...)
 	}
-	if !cfg.NameRegex.IsNull() {
-		re, err := regexp.Compile(cfg.NameRegex.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
-		}
-		filter.nameRegex = re
-	}
+	re, regexDiags := nameRegexArgument(cfg.NameRegex)
+	diags.Append(regexDiags...)
+	filter.nameRegex = re
 	st.names = filter.names
 	st.includeUsers = cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
 	st.pageSize = pageSizeOrDefault(cfg.PageSize)

@@ -9,7 +9,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // positiveDuration accepts Go duration strings greater than zero ("30s", "2m").
@@ -151,4 +154,18 @@ func wholeNumber(f *big.Float, lo, hi int64) (int64, bool) {
 	}
 	n, accuracy := f.Int64()
 	return n, accuracy == big.Exact && n >= lo && n <= hi
+}
+
+// nameRegexArgument compiles a name_regex argument; nil when it is null. The attribute's validator refuses an
+// invalid pattern before any read, so the error here is only a guard.
+func nameRegexArgument(v types.String) (*regexp.Regexp, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if v.IsNull() || v.IsUnknown() {
+		return nil, diags
+	}
+	re, err := regexp.Compile(v.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+	}
+	return re, diags
 }
