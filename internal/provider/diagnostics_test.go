@@ -84,3 +84,27 @@ func TestDescribeReadErrorNamesTheListing(t *testing.T) {
 		})
 	}
 }
+
+// A read cut short by a signal says so, and names the page it was reading when the client says which.
+func TestDescribeReadErrorAfterAnInterrupt(t *testing.T) {
+	t.Parallel()
+	interrupted, cancel := context.WithCancelCause(context.Background())
+	cancel(fmt.Errorf("%w (interrupt)", ErrInterrupted))
+
+	cases := []struct {
+		name, err, detail string
+	}{
+		{"nothing more to tell than the cancellation", context.Canceled.Error(),
+			"read cancelled: the provider received an interrupt (interrupt)."},
+		{"the client names the page", "reading groups page 3: context canceled",
+			"read cancelled: the provider received an interrupt (interrupt): reading groups page 3: context canceled."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			summary, detail := describeReadError(interrupted, errors.New(tc.err), time.Minute, "groups")
+			if summary != "Kore.ai Read Cancelled" || detail != tc.detail {
+				t.Errorf("%q: %q, want \"Kore.ai Read Cancelled\": %q", summary, detail, tc.detail)
+			}
+		})
+	}
+}

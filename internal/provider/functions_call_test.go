@@ -79,6 +79,9 @@ func TestCallFunction_directPathMatchesTheFramework(t *testing.T) {
 			groupWith(t, "g-e", "Empty", []string{}, &zero, nil),
 		}, true},
 		{"no groups at all", []attr.Value{}, true},
+		{"an empty group whose count is not known", []attr.Value{
+			groupWith(t, "g-e", "Empty", []string{}, nil, []attr.Value{}),
+		}, true},
 		{"two groups with one name", []attr.Value{
 			groupWith(t, "g-a", "A", nil, &one, []attr.Value{alice}),
 			groupWith(t, "g-a2", "A", nil, &one, []attr.Value{bob}),
@@ -163,4 +166,69 @@ func functionReturnType(t testing.TB, name string) tftypes.Type {
 		return types.MapType{ElemType: ty.group}.TerraformType(ctx)
 	}
 	return types.MapType{ElemType: types.ListType{ElemType: ty.member}}.TerraformType(ctx)
+}
+
+// fallbackRecorder counts the calls that the direct path hands to the framework.
+type fallbackRecorder struct {
+	tfprotov6.ProviderServer
+	calls int
+}
+
+func (r *fallbackRecorder) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	r.calls++
+	return r.ProviderServer.CallFunction(ctx, req)
+}
+
+// The direct path answers only the two functions, called with one argument it can read; every other call goes to
+// the framework, which knows the rest of the protocol.
+func TestCallFunction_handsTheFrameworkWhatItDoesNotRead(t *testing.T) {
+	t.Parallel()
+	provider, err := newProtocol6Server("test", envOf(nil))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	framework, ok := provider.(*server)
+	if !ok {
+		t.Fatalf("the provider server is a %T", provider)
+	}
+	one := int64(1)
+	alice := "alice@example.com"
+	valid := callArgument(t, []attr.Value{groupWith(t, "g-a", "A", nil, &one, []attr.Value{person4(t, "u-alice", &alice)})})
+	none := callArgument(t, []attr.Value{})
+	nullGroup := callArgument(t, []attr.Value{types.ObjectNull(testTypes(t).group.AttrTypes)})
+	noMsgPack := &tfprotov6.DynamicValue{JSON: []byte(`[]`)}
+
+	tests := []struct {
+		name      string
+		function  string
+		arguments []*tfprotov6.DynamicValue
+		framework bool
+	}{
+		{"groups_by_name of groups", "groups_by_name", []*tfprotov6.DynamicValue{valid}, false},
+		{"effective_members of groups", "effective_members", []*tfprotov6.DynamicValue{valid}, false},
+		{"groups_by_name of no groups", "groups_by_name", []*tfprotov6.DynamicValue{none}, false},
+		{"a function the direct path does not know", "no_such_function", []*tfprotov6.DynamicValue{valid}, true},
+		{"no argument", "groups_by_name", nil, true},
+		{"two arguments", "effective_members", []*tfprotov6.DynamicValue{valid, valid}, true},
+		{"an argument not in MessagePack", "effective_members", []*tfprotov6.DynamicValue{noMsgPack}, true},
+		{"an argument the direct path cannot read", "groups_by_name", []*tfprotov6.DynamicValue{nullGroup}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recorder := &fallbackRecorder{ProviderServer: framework.ProviderServer}
+			s := &server{ProviderServer: recorder, direct: framework.direct, provider: framework.provider}
+			resp, err := s.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
+				Name: tt.function, Arguments: tt.arguments,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if handed := recorder.calls == 1; handed != tt.framework {
+				t.Errorf("handed to the framework: %v (%d calls), want %v", handed, recorder.calls, tt.framework)
+			}
+			if !tt.framework && (resp.Error != nil || resp.Result == nil) {
+				t.Errorf("direct answer: error %v, result %v; want a result", resp.Error, resp.Result)
+			}
+		})
+	}
 }
