@@ -92,6 +92,13 @@ func TestCallFunction_directPathMatchesTheFramework(t *testing.T) {
 		{"members not read", []attr.Value{
 			groupWith(t, "g-a", "A", nil, &one, nil),
 		}, true},
+		{"a group of the shortest values, smaller on the wire than the encoder's guess per group", []attr.Value{
+			types.ObjectValueMust(ty.group.AttrTypes, map[string]attr.Value{
+				"id": types.StringValue("a"), "name": types.StringValue("b"), "description": types.StringValue(""),
+				"child_group_ids": types.ListNull(types.StringType), "user_count": types.Int64Value(0),
+				"users": types.ListNull(userObjectType(t)),
+			}),
+		}, true},
 		{"a null group", []attr.Value{types.ObjectNull(ty.group.AttrTypes)}, false},
 		{"an unknown group", []attr.Value{
 			groupWith(t, "g-a", "A", nil, &one, []attr.Value{alice}), types.ObjectUnknown(ty.group.AttrTypes),
