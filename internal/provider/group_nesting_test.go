@@ -245,13 +245,41 @@ func TestCheckUniqueNames(t *testing.T) {
 		if err == nil {
 			t.Fatal("no error")
 		}
-		want := `3 groups are named "A" (ids "A1", "A2" and "A3"); 2 groups are named "B" (ids "B1" and "B2"); ` +
+		want := `group names must be unique, but ` +
+			`3 groups are named "A" (ids "A1", "A2" and "A3"); 2 groups are named "B" (ids "B1" and "B2"); ` +
 			`2 groups are named "C" (ids "C1" and "C2"); 2 groups are named "D" (ids "D1" and "D2"); ` +
-			`2 groups are named "E" (ids "E1" and "E2"); and 2 more names.`
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q\ndoes not contain %q", err, want)
+			`2 groups are named "E" (ids "E1" and "E2"); and 2 more names. Rename the groups`
+		if !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("error %q\ndoes not start %q", err, want)
 		}
 	})
+}
+
+// Unread groups are listed up to a bound, and "and N more" appears only past it.
+func TestCheckUsersRead_listsUpToABound(t *testing.T) {
+	t.Parallel()
+	unread := func(n int) []nestedGroup {
+		groups := make([]nestedGroup, n)
+		for i := range groups {
+			groups[i] = nestedGroup{ID: fmt.Sprint("g-", i), Name: fmt.Sprint("G", i)}
+		}
+		return groups
+	}
+	tests := []struct {
+		groups int
+		want   string
+	}{
+		{maxListedProblems, `the members of 5 groups were not read (users = null): "G0", "G1", "G2", "G3", "G4", ` +
+			`so their`},
+		{maxListedProblems + 2, `the members of 7 groups were not read (users = null): "G0", "G1", "G2", "G3", ` +
+			`"G4" and 2 more, so their`},
+	}
+	for _, tt := range tests {
+		err := checkUsersRead(unread(tt.groups))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%d unread groups: error %v,\nwant it to start %q", tt.groups, err, tt.want)
+		}
+	}
 }
 
 // nestedTree is n groups of usersPerGroup users each (drawn from a pool of 5 users per group, so users repeat across
