@@ -207,14 +207,17 @@ func TestAnUnusableCacheDirWarnsOnlyWhenAskedFor(t *testing.T) {
 	}
 	unusable := filepath.Join(file, "cache")
 	for _, tt := range []struct {
-		name     string
-		ttl      time.Duration
-		named    bool
-		wantWarn bool
+		name         string
+		ttl          time.Duration
+		named        bool
+		wantWarn     bool
+		wantCacheOff bool // the warning says the cache is off
 	}{
 		{name: "the default directory, no cache: a log line only"},
 		{name: "a named directory", named: true, wantWarn: true},
-		{name: "the cache asked for", ttl: time.Hour, wantWarn: true},
+		{name: "the cache asked for", ttl: time.Hour, wantWarn: true, wantCacheOff: true},
+		{name: "the cache asked for in a named directory", ttl: time.Nanosecond, named: true, wantWarn: true,
+			wantCacheOff: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := kore.Config{Host: "platform.kore.ai", JWT: "eyJ.a.b", CacheDir: unusable, CacheTTL: tt.ttl}
@@ -230,8 +233,15 @@ func TestAnUnusableCacheDirWarnsOnlyWhenAskedFor(t *testing.T) {
 			if got := diags.WarningsCount() == 1; got != tt.wantWarn {
 				t.Fatalf("warnings %v, want one: %v", diags, tt.wantWarn)
 			}
-			if tt.wantWarn && !strings.Contains(fmt.Sprint(diags), unusable) {
-				t.Errorf("the warning does not name the directory: %v", diags)
+			if !tt.wantWarn {
+				return
+			}
+			detail := diags[0].Detail()
+			if !strings.HasPrefix(detail, fmt.Sprintf("The directory %q cannot be used: ", unusable)) {
+				t.Errorf("the warning does not start by naming the directory: %q", detail)
+			}
+			if cacheOff := strings.Contains(detail, "the cache is off"); cacheOff != tt.wantCacheOff {
+				t.Errorf("the warning says the cache is off: %v, want %v: %q", cacheOff, tt.wantCacheOff, detail)
 			}
 		})
 	}
@@ -266,4 +276,27 @@ func TestAccProviderCache_anUnusableDirectoryStillReads(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// The directory counts as the user's choice when cache_dir is set in HCL or KORE_CACHE_DIR holds more than blanks.
+func TestCacheDirNamed(t *testing.T) {
+	t.Parallel()
+	inHCL := nullModel()
+	inHCL.CacheDir = types.StringValue("/var/cache/kore")
+	tests := []struct {
+		name  string
+		model providerModel
+		env   map[string]string
+		want  bool
+	}{
+		{"neither", nullModel(), nil, false},
+		{"in HCL", inHCL, nil, true},
+		{"in the environment", nullModel(), map[string]string{envCacheDir: "/var/cache/kore"}, true},
+		{"blanks in the environment", nullModel(), map[string]string{envCacheDir: "  "}, false},
+	}
+	for _, tt := range tests {
+		if got := cacheDirNamed(tt.model, envOf(tt.env)); got != tt.want {
+			t.Errorf("%s: cacheDirNamed = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }

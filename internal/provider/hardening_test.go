@@ -165,9 +165,10 @@ func TestRedactDiagnosticsKeepsPathsAndSeverities(t *testing.T) {
 	in := diag.Diagnostics{
 		diag.NewAttributeWarningDiagnostic(path.Root("names"), "W", "id \x1b[31m"),
 		diag.NewErrorDiagnostic("E", "echo a-client-secret-value eyJhbGciOiJIUzI1NiJ9.e30.c2ln"),
+		diag.NewErrorDiagnostic("E a-client-secret-value", "a detail with nothing to hide"),
 	}
 	out := redactDiagnostics(in, client)
-	if len(out) != 2 || out[0].Severity() != diag.SeverityWarning || out[1].Severity() != diag.SeverityError {
+	if len(out) != 3 || out[0].Severity() != diag.SeverityWarning || out[1].Severity() != diag.SeverityError {
 		t.Fatalf("diagnostics = %v", out)
 	}
 	if withPath, ok := out[0].(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("names")) {
@@ -175,6 +176,9 @@ func TestRedactDiagnosticsKeepsPathsAndSeverities(t *testing.T) {
 	}
 	if out[0].Detail() != `id \x1b[31m` || out[1].Detail() != "echo [redacted] [redacted]" {
 		t.Errorf("details = %q, %q", out[0].Detail(), out[1].Detail())
+	}
+	if out[2].Summary() != "E [redacted]" || out[2].Detail() != "a detail with nothing to hide" {
+		t.Errorf("a secret in the summary alone: %q: %q", out[2].Summary(), out[2].Detail())
 	}
 }
 

@@ -126,6 +126,29 @@ func TestResolveClientConfig(t *testing.T) {
 			wantError: "KORE_MAX_CONCURRENCY=\"17\" must be a whole number between 1 and 16",
 		},
 		{
+			name: "the lowest concurrency and retries in the environment are allowed",
+			env:  map[string]string{envHost: "platform.kore.ai", envJWT: "t", envMaxConcurrency: "1", envMaxRetries: "0"},
+			check: func(t *testing.T, _, _, _, _ string, retries, _, concurrency int, _ time.Duration, _ bool) {
+				if concurrency != 1 || retries != 0 {
+					t.Errorf("max_concurrency, max_retries = %d, %d; want 1, 0", concurrency, retries)
+				}
+			},
+		},
+		{
+			name: "the highest concurrency in the environment is allowed",
+			env:  map[string]string{envHost: "platform.kore.ai", envJWT: "t", envMaxConcurrency: "16"},
+			check: func(t *testing.T, _, _, _, _ string, _, _, concurrency int, _ time.Duration, _ bool) {
+				if concurrency != 16 {
+					t.Errorf("max_concurrency = %d, want 16", concurrency)
+				}
+			},
+		},
+		{
+			name:      "a request timeout of zero",
+			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "t", envRequestTimeout: "0s"},
+			wantError: "\"0s\" (from KORE_REQUEST_TIMEOUT) is not a positive Go duration",
+		},
+		{
 			name:      "a request timeout that is not a duration",
 			env:       map[string]string{envHost: "platform.kore.ai", envJWT: "t", envRequestTimeout: "30"},
 			wantError: "not a positive Go duration",

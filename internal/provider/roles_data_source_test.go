@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -313,26 +314,37 @@ func TestRolesAndBots_directReadMatchesTheFrameworkRead(t *testing.T) {
 	s := newRolesBotsServer(t, access)
 	h := newProtocolHarness(t, s.URL, nil)
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	botRolesOnly := access
+	botRolesOnly.Roles = slices.DeleteFunc(slices.Clone(access.Roles), func(r fakekore.Role) bool {
+		return r.RoleType == fakekore.RoleTypeAdmin
+	})
+	noAdminRoles := newProtocolHarness(t, newRolesBotsServer(t, botRolesOnly).URL, nil)
 
 	cases := []struct {
 		name     string
 		typeName string
 		args     map[string]tftypes.Value
+		harness  *protocolHarness // nil: h
 	}{
-		{"admin roles", "kore_roles", map[string]tftypes.Value{"role_type": str("admin")}},
+		{"admin roles", "kore_roles", map[string]tftypes.Value{"role_type": str("admin")}, nil},
+		{"no admin roles at all", "kore_roles", map[string]tftypes.Value{"role_type": str("admin")}, noAdminRoles},
 		{"bot roles in small pages", "kore_roles", map[string]tftypes.Value{
 			"role_type": str("bot"), "page_size": tftypes.NewValue(tftypes.Number, 2),
-		}},
-		{"every bot", "kore_bots", nil},
+		}, nil},
+		{"every bot", "kore_bots", nil, nil},
 		{"bots by name, with a timeouts block", "kore_bots", map[string]tftypes.Value{
 			"name_regex": str("Desk$"),
 			"timeouts": tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"read": tftypes.String}},
 				map[string]tftypes.Value{"read": str("2m")}),
-		}},
+		}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
+			h := h
+			if tc.harness != nil {
+				h = tc.harness
+			}
 			req := h.readRequest(t, tc.typeName, tc.args)
 			direct, err := h.server.ReadDataSource(ctx, req)
 			if err != nil || hasErrors(direct.Diagnostics) {
