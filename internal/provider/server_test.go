@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -117,7 +118,16 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 	twin := groups[10] // another group of the same name: both are kept, sorted by ID
 	twin.ID = "e-twin-of-group-10"
 	groups = append(groups, twin)
-	s := newTestServer(t, groups, func(o *fakekore.Options) { o.Access = fakekore.GenerateAccess(groups, 5) })
+	access := fakekore.GenerateAccess(groups, 5)
+	// A user with many admin roles and no bot roles: more than the state writer's first guess of the size holds.
+	manyAdminRoles := fakekore.UserRoles{ID: "u-many-admin-roles", Username: "many.admin.roles@example.com",
+		AccountID: access.Users[0].AccountID, BotRoles: []fakekore.BotRoleGrant{}}
+	for i := range 24 {
+		manyAdminRoles.AdminRoles = append(manyAdminRoles.AdminRoles, fakekore.AdminRoleGrant{
+			RoleID: fmt.Sprintf("a-%02d", i), RoleName: fmt.Sprintf("Admin role %02d", i), Groups: []string{}})
+	}
+	access.Users = append(access.Users, manyAdminRoles)
+	s := newTestServer(t, groups, func(o *fakekore.Options) { o.Access = access })
 	h := newProtocolHarness(t, s.URL, nil)
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
@@ -148,6 +158,10 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 		}},
 		{"every user, small pages", "kore_users", map[string]tftypes.Value{
 			"page_size": tftypes.NewValue(tftypes.Number, 9),
+		}},
+		{"the user with many admin roles", "kore_users", map[string]tftypes.Value{
+			"emails": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String},
+				[]tftypes.Value{str(manyAdminRoles.Username)}),
 		}},
 		{"users by email with a timeouts block", "kore_users", map[string]tftypes.Value{
 			"emails": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String},
