@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -341,10 +342,7 @@ func TestRolesAndBots_directReadMatchesTheFrameworkRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			h := h
-			if tc.harness != nil {
-				h = tc.harness
-			}
+			h := cmp.Or(tc.harness, h)
 			req := h.readRequest(t, tc.typeName, tc.args)
 			direct, err := h.server.ReadDataSource(ctx, req)
 			if err != nil || hasErrors(direct.Diagnostics) {

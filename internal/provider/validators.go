@@ -156,8 +156,8 @@ func wholeNumber(f *big.Float, lo, hi int64) (int64, bool) {
 	return n, accuracy == big.Exact && n >= lo && n <= hi
 }
 
-// nameRegexArgument compiles a name_regex argument; nil when it is null. The attribute's validator refuses an
-// invalid pattern before any read, so the error here is only a guard.
+// nameRegexArgument compiles a name_regex argument; nil when it is null or not yet known. The attribute's validator
+// refuses an invalid pattern before any read, so the error here is only a guard.
 func nameRegexArgument(v types.String) (*regexp.Regexp, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if v.IsNull() || v.IsUnknown() {
