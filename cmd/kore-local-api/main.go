@@ -12,7 +12,8 @@
 // stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only. With -rate-limit N it refuses, as
 // Kore.ai does, any request that would put more than N requests into a rolling -rate-window (429 without
 // Retry-After; -rate-limit-status and -rate-limit-text choose another status and Kore.ai's per-minute or hourly
-// text). With -hour-spent every request is refused with the hourly text.
+// text). With -hour-spent every request is refused with the hourly text. With -churn D a group is deleted, added or
+// renamed every D, and each state served is logged with its digest.
 package main
 
 import (
@@ -63,6 +64,7 @@ type config struct {
 	rateStatus int
 	rateText   string
 	hourSpent  bool
+	churn      time.Duration
 }
 
 func main() {
@@ -122,6 +124,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Intercept:    intercept,
 	})
 	defer fake.Close()
+	if cfg.churn > 0 {
+		churnCtx, stopChurn := context.WithCancel(ctx)
+		defer stopChurn()
+		go churn(churnCtx, fake, groups, cfg.churn, logger)
+	}
 	server := &http.Server{
 		Handler:           logRequests(logger, fake),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -190,6 +197,8 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		"the HTTP status of rate-limit refusals (Kore.ai documents none)")
 	flags.StringVar(&cfg.rateText, "rate-limit-text", "older",
 		"the text of -rate-limit's refusals: older, per-minute or hourly (Kore.ai's documented texts)")
+	flags.DurationVar(&cfg.churn, "churn", 0, "delete, add or rename a group every `interval`, logging each state's "+
+		"digest (0: never)")
 	flags.BoolVar(&cfg.hourSpent, "hour-spent", false,
 		"refuse every request with Kore.ai's hourly rate-limit text, as for an account whose hour is spent")
 	if err := flags.Parse(args); err != nil {
@@ -214,6 +223,8 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-rate-limit %d: must be 0 (no limit) or more", cfg.rateLimit)}
 	case cfg.rateWindow <= 0:
 		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
+	case cfg.churn < 0:
+		return cfg, usageError{fmt.Errorf("-churn %s: must be 0 (never) or more", cfg.churn)}
 	case cfg.rateStatus < 400 || cfg.rateStatus > 599:
 		return cfg, usageError{fmt.Errorf("-rate-limit-status %d: must be an error status (400 to 599)", cfg.rateStatus)}
 	case rateLimitTexts[cfg.rateText] == "":

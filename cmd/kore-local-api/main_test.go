@@ -204,3 +204,27 @@ func TestDemoGroupsHaveTheRequestedTotal(t *testing.T) {
 		}
 	}
 }
+
+// Every change of -churn changes the groups served, in turn one fewer, one more and one renamed, and the digest
+// of each state is the one Terraform computes for the same list.
+func TestChurnChangesTheGroupsInTurn(t *testing.T) {
+	groups := demoGroups(10, 1)
+	deleted := changeGroups(groups, 1)
+	added := changeGroups(deleted, 2)
+	renamed := changeGroups(added, 3)
+	if len(deleted) != 9 || len(added) != 10 || len(renamed) != 10 || len(groups) != 10 {
+		t.Fatalf("lengths %d, %d, %d (original %d), want 9, 10, 10 (10)", len(deleted), len(added), len(renamed), len(groups))
+	}
+	digests := map[string]bool{}
+	for _, state := range [][]fakekore.Group{groups, deleted, added, renamed} {
+		digests[groupsDigest(state)] = true
+	}
+	if len(digests) != 4 {
+		t.Errorf("%d distinct digests for 4 states", len(digests))
+	}
+	// sort() and jsonencode(["g=A","h=B"]) in Terraform, hashed with sha256(): the order served does not count.
+	two := []fakekore.Group{{ID: "h", Name: "B"}, {ID: "g", Name: "A"}}
+	if got, want := groupsDigest(two), "46a9fcbde04e610be2dda63cdbd34d5ffa4bd620f40f4693c3a7d12e5bb99754"; got != want {
+		t.Errorf("digest of [g=A h=B] = %s, want Terraform's %s", got, want)
+	}
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Check, with real `terraform apply` processes against the local Kore.ai-like API, the answers a real account gives
+# that the provider's own servers never did:
+#
+#   1. A busy account: six applies, one after another, of a 40-page account that deletes, adds or renames a group
+#      every 3 s. Each apply that succeeds holds the groups exactly as the server served them at one moment (the
+#      server logs the digest of every state; the apply outputs the digest of what it read). At least four succeed;
+#      any that fails names allow_inexact_reads.
+#   2. The per-minute rate-limit text under HTTP 400 (Kore.ai documents no status): an apply of 40 pages against a
+#      server allowing 30 a minute waits for the minute and succeeds (a little over a minute, run beside part 1).
+#   3. The hourly text on every answer: the apply fails within a minute after at most 3 requests, saying so.
+#
+# Builds the provider and cmd/kore-local-api, points Terraform at the provider through a dev_overrides CLI
+# configuration (no init), and keeps everything in a temporary directory removed on exit.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo_root"
+
+readonly pages=40
+readonly page_size=50
+readonly groups=$((pages * page_size))
+readonly client_id="contact-client"
+readonly client_secret="contact-secret"
+readonly server_wait_seconds=30
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() {
+	echo "first-contact-check: $*" >&2
+	exit 1
+}
+
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/kore-contact.XXXXXX")"
+server_pids=()
+
+cleanup() {
+	local status=$?
+	for pid in "${server_pids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	if [[ $status -ne 0 ]]; then
+		for log in "$scratch"/*/apply.log; do
+			[[ -s "$log" ]] || continue
+			echo "--- last lines of $log ---" >&2
+			tail -n 15 "$log" >&2
+		done
+	fi
+	rm -rf "$scratch"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step "Ensuring a Terraform CLI"
+terraform_bin="$(bash "$repo_root/scripts/ensure-terraform.sh" terraform)"
+echo "Using $terraform_bin"
+
+step "Building the provider and the local Kore.ai-like server"
+mkdir -p "$scratch/plugins" "$scratch/bin"
+go build -o "$scratch/plugins/terraform-provider-kore" .
+go build -o "$scratch/bin/kore-local-api" ./cmd/kore-local-api
+
+cat >"$scratch/terraform.rc" <<RC
+provider_installation {
+  dev_overrides {
+    "kore-community/kore" = "$scratch/plugins"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
+export TF_INPUT=0
+export CHECKPOINT_DISABLE=1
+for name in $(compgen -e | grep '^KORE_' || true); do
+	unset "$name"
+done
+export KORE_CLIENT_ID="$client_id"
+export KORE_CLIENT_SECRET="$client_secret"
+
+# start_server NAME FLAGS... starts a server of its own (a new port is a new account) logging to
+# $scratch/NAME.server.log, and prints its URL.
+start_server() {
+	local name=$1 url_file="$scratch/$1.url"
+	shift
+	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
+		-client-id "$client_id" -client-secret "$client_secret" -url-file "$url_file" "$@" \
+		>"$scratch/$name.server.log" 2>&1 &
+	server_pids+=($!)
+	local deadline=$((SECONDS + server_wait_seconds))
+	until [[ -s "$url_file" ]]; do
+		((SECONDS < deadline)) || fail "the local server $name did not start within ${server_wait_seconds}s"
+		sleep 0.2
+	done
+	tr -d '[:space:]' <"$url_file"
+}
+
+requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
+
+# workdir NAME HOST makes a configuration reading every group of HOST with its own cache directory (its own
+# machine's budget), printing how many groups it got and their digest.
+workdir() {
+	mkdir -p "$scratch/$1"
+	cat >"$scratch/$1/main.tf" <<TF
+terraform {
+  required_providers {
+    kore = {
+      source = "kore-community/kore"
+    }
+  }
+}
+
+provider "kore" {
+  host      = "$2"
+  cache_dir = "$scratch/$1/cache"
+}
+
+data "kore_groups" "all" {}
+
+output "group_count" {
+  value = length(data.kore_groups.all.groups)
+}
+
+output "digest" {
+  value = sha256(jsonencode(sort([for g in data.kore_groups.all.groups : "\${g.id}=\${g.name}"])))
+}
+TF
+}
+
+apply() {
+	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
+}
+
+step "Part 2 (in the background): the per-minute text under HTTP 400, 30 requests a minute allowed"
+minute_url="$(start_server minute -rate-limit 30 -rate-window 1m -rate-limit-status 400 -rate-limit-text per-minute)"
+workdir minute "$minute_url"
+minute_started=$SECONDS
+apply minute &
+minute_pid=$!
+
+step "Part 1: six applies of a $pages-page account that changes every 3 s"
+busy_url="$(start_server busy -churn 3s -latency 100ms)"
+succeeded=0
+for i in 1 2 3 4 5 6; do
+	workdir "busy-$i" "$busy_url"
+	if apply "busy-$i"; then
+		digest="$(cd "$scratch/busy-$i" && "$terraform_bin" output -raw digest)"
+		count="$(cd "$scratch/busy-$i" && "$terraform_bin" output -raw group_count)"
+		grep -q "digest=$digest" "$scratch/busy.server.log" ||
+			fail "apply $i read $count groups that the server never served at one moment (digest $digest)"
+		echo "apply $i: succeeded with $count groups, exactly a state the server served"
+		succeeded=$((succeeded + 1))
+	else
+		grep -q 'allow_inexact_reads' "$scratch/busy-$i/apply.log" ||
+			fail "apply $i failed without naming allow_inexact_reads"
+		echo "apply $i: failed, naming allow_inexact_reads"
+	fi
+done
+changes="$(grep -c 'msg="groups served"' "$scratch/busy.server.log" || true)"
+echo "$succeeded of 6 applies succeeded; the server served $changes states"
+((succeeded >= 4)) || fail "only $succeeded of 6 applies succeeded, want at least 4"
+
+step "Part 3: every answer is the hourly rate-limit text"
+hour_url="$(start_server hour -hour-spent -rate-limit-status 400)"
+workdir hour "$hour_url"
+started=$SECONDS
+if apply hour; then
+	fail "an apply against an account whose hour is spent succeeded"
+fi
+took=$((SECONDS - started))
+hour_requests="$(requests hour)"
+grep -q 'Kore.ai Hourly Rate Limit Reached' "$scratch/hour/apply.log" || fail "the error does not say the hourly limit"
+echo "the apply failed in ${took}s after $hour_requests requests, saying the hourly limit is reached"
+((took < 60)) || fail "it took ${took}s, want under a minute"
+((hour_requests <= 3)) || fail "$hour_requests requests, want at most 3"
+
+step "Part 2: waiting for the apply refused with the per-minute text"
+wait "$minute_pid" || fail "the apply refused with the per-minute text under HTTP 400 failed"
+count="$(cd "$scratch/minute" && "$terraform_bin" output -raw group_count)"
+refused="$(grep -c 'msg=request.*status=400' "$scratch/minute.server.log" || true)"
+echo "the apply succeeded with $count groups in $((SECONDS - minute_started))s; $refused answers were the per-minute text"
+[[ "$count" == "$groups" ]] || fail "it read $count groups, want $groups"
+((refused > 0)) || fail "the server never refused: the check did not exercise the per-minute text"
+
+step "Done: a busy account, the per-minute and the hourly limits are handled"
