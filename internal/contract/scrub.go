@@ -244,8 +244,8 @@ func rewriteJSON(data []byte, scrub func(path []string, value string) string) ([
 		}
 		valueDone()
 	}
-	if values == 0 {
-		return nil, errors.New("no JSON value")
+	if values == 0 || len(stack) > 0 {
+		return nil, errors.New("no complete JSON value")
 	}
 	return out.Bytes(), nil
 }
