@@ -87,7 +87,7 @@ func (c *Client) logBudgetWait(ctx context.Context, wait time.Duration, reason s
 // contradict) the wait is what the windows require: the server's window is full, so the retry waits until the
 // oldest request of it that this machine knows of has left, rather than spending every retry within seconds.
 func (c *Client) budgetWaitAfter429(ctx context.Context, resp *http.Response, chosen time.Duration) time.Duration {
-	if resp == nil || !isRateLimitAnswer(resp) {
+	if resp == nil || rateLimitOfAnswer(resp.StatusCode, bodyBytes(resp)) == notRateLimited {
 		return chosen
 	}
 	var need time.Duration
@@ -107,16 +107,4 @@ func (c *Client) budgetWaitAfter429(ctx context.Context, resp *http.Response, ch
 	c.warn(ctx, why, map[string]any{"status": resp.StatusCode, "chosen_ms": chosen.Milliseconds(),
 		"wait_ms": need.Milliseconds()})
 	return need
-}
-
-// isRateLimitAnswer tells a rate-limit answer: 429, or Kore.ai's rate-limit message under any error status.
-func isRateLimitAnswer(resp *http.Response) bool {
-	if resp.StatusCode == http.StatusTooManyRequests {
-		return true
-	}
-	if resp.StatusCode < 400 {
-		return false
-	}
-	body := bodyBytes(resp)
-	return containsRateLimitMessage(string(body[:min(len(body), rateLimitScanBytes)]))
 }

@@ -53,6 +53,7 @@ func (c *Client) ListBots(ctx context.Context, pageSize int) (*BotList, error) {
 	bots := &listing[Bot]{
 		name: "bots", one: "bot", many: "bots",
 		path: botsPath, itemsKey: "bots", pageSize: pageSize,
+		scope: ScopeRoleManagement, idField: `"_id"`,
 		id: func(b *Bot) string { return b.ID },
 	}
 	return sharedRead(ctx, c, bots.shareKey(0), func(ctx context.Context) (*BotList, error) {

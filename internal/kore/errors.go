@@ -13,22 +13,111 @@ import (
 	"time"
 )
 
-// rateLimitMessage is the start of the message Kore.ai sends when an account is over its rate limit.
-const rateLimitMessage = "rate limit for this api has been reached"
+// Kore.ai's rate-limit messages, lower-cased. Its rate-limit page documents a per-minute and an hourly text, its
+// API list the older text; none documents the status or a Retry-After, so the text alone tells a rate limit.
+const (
+	minuteRateLimitText = "exceeded the per-minute rate limit"
+	hourlyRateLimitText = "exceeded the hourly rate limit"
+	olderRateLimitText  = "rate limit for this api has been reached"
+)
+
+// rateLimit is what an answer says of the account's rate limit.
+type rateLimit int
+
+const (
+	notRateLimited rateLimit = iota
+	// minuteLimited: the per-minute limit (or the older text, or a 429): wait as the account's windows require.
+	minuteLimited
+	// hourLimited: the hourly limit, which frees only as the requests of the last hour leave it.
+	hourLimited
+)
+
+// rateLimitIn reads which of Kore.ai's rate-limit messages a text carries, in any case.
+func rateLimitIn(text string) rateLimit {
+	text = strings.ToLower(text)
+	switch {
+	case strings.Contains(text, hourlyRateLimitText):
+		return hourLimited
+	case strings.Contains(text, minuteRateLimitText), strings.Contains(text, olderRateLimitText):
+		return minuteLimited
+	}
+	return notRateLimited
+}
+
+// rateLimitOfAnswer says whether an answer is a rate limit: a 429, or one of Kore.ai's rate-limit messages under
+// any error status, in the message or anywhere in the body's first rateLimitScanBytes.
+func rateLimitOfAnswer(status int, body []byte) rateLimit {
+	if status < http.StatusBadRequest {
+		return notRateLimited
+	}
+	if limit := rateLimitIn(string(body[:min(len(body), rateLimitScanBytes)])); limit != notRateLimited {
+		return limit
+	}
+	if status == http.StatusTooManyRequests {
+		return minuteLimited
+	}
+	return notRateLimited
+}
+
+// rateLimitScanBytes is how much of an error answer is searched for a rate-limit message: it comes first.
+const rateLimitScanBytes = 4 << 10
+
+// Refusal tells apart the ways Kore.ai refuses a request's credentials. Every one is a 401 with code 4002: only
+// the message differs.
+type Refusal int
+
+const (
+	// NotRefused: the answer is not a refusal of the credentials (or not a 401 or 403 at all).
+	NotRefused Refusal = iota
+	// RefusedCredentials is "Invalid SDK credentials": the client id and secret (or the token) match no app of the
+	// account that this host serves: a wrong secret, an app of another account, or another region's host.
+	RefusedCredentials
+	// RefusedNotAJWT is "Invalid JWT token": the auth header is not a JWT at all.
+	RefusedNotAJWT
+	// RefusedScope is "Permission denied. Scope is incorrect!": the credentials are right, but the app lacks the
+	// API scope of the endpoint (APIError.Scope).
+	RefusedScope
+	// RefusedOther is any other 401 or 403 that is not a rate limit.
+	RefusedOther
+)
+
+// RefusalOf says how Kore.ai refused the credentials of the request err comes from, NotRefused if it did not.
+func RefusalOf(err error) Refusal {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.isRateLimited() ||
+		(apiErr.StatusCode != http.StatusUnauthorized && apiErr.StatusCode != http.StatusForbidden) {
+		return NotRefused
+	}
+	message := strings.ToLower(apiErr.Message)
+	switch {
+	case strings.Contains(message, "invalid sdk credentials"):
+		return RefusedCredentials
+	case strings.Contains(message, "invalid jwt token"):
+		return RefusedNotAJWT
+	case strings.Contains(message, "scope is incorrect"):
+		return RefusedScope
+	}
+	return RefusedOther
+}
 
 // APIError is an answer from Kore.ai with a status other than 2xx, after any retries.
 type APIError struct {
 	StatusCode int    // HTTP status
 	Code       int    // the first errors[].code, 0 if none
 	Message    string // the errors[].msg texts joined with "; ", "" if none
-	// Body is, for an answer that carries no error message (not JSON, or JSON of another shape), a short cleaned
-	// prefix of the body: at most 200 characters, control characters removed, whitespace collapsed, valid UTF-8,
-	// tokens and secrets redacted. It is "" otherwise.
-	Body     string
-	Page     int    // the groups page (offset) being read, -1 if not applicable
-	Attempts int    // attempts made for this request
-	Location string // for a redirect, where the server pointed
-	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+	// An answer that is not Kore.ai's error envelope is never quoted, even cleaned: it may be a listing (a bots
+	// page carries app secrets) that a proxy or a failing server wrapped in an error status. Its size and content
+	// type are given instead.
+	BodyBytes   int
+	ContentType string // cleaned, at most 200 characters; "" if none was sent
+	Page        int    // the page being read, -1 if not applicable
+	Attempts    int    // attempts made for this request
+	Location    string // for a redirect, where the server pointed
+	Endpoint    string // the listing being read, as in "bots page 3"
+	// Scope is the Admin Console API scope the endpoint needs, as in "Profile Management > Role Management".
+	Scope string
+
+	rateLimit rateLimit // what the answer said of the rate limit, read from the whole message or body
 }
 
 func (e *APIError) Error() string {
@@ -39,15 +128,15 @@ func (e *APIError) Error() string {
 		b.WriteString(" " + text)
 	}
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
+		fmt.Fprintf(&b, " for %s page %d", e.Endpoint, e.Page)
 	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 		if e.Code != 0 {
 			fmt.Fprintf(&b, " (code %d)", e.Code)
 		}
-	} else if e.Body != "" {
-		fmt.Fprintf(&b, ": %q", e.Body)
+	} else {
+		b.WriteString(": " + describeBody(e.BodyBytes, e.ContentType) + " that is not Kore.ai's error answer")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
@@ -58,74 +147,96 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// describeBody names a body that is not quoted by its size and content type.
+func describeBody(size int, contentType string) string {
+	if size == 0 {
+		return "an empty body"
+	}
+	unit := "bytes"
+	if size == 1 {
+		unit = "byte"
+	}
+	if contentType == "" {
+		return fmt.Sprintf("a body of %d %s with no content type", size, unit)
+	}
+	return fmt.Sprintf("a body of %d %s of content type %q", size, unit, contentType)
+}
+
 func (e *APIError) isRateLimited() bool {
-	return e.StatusCode == http.StatusTooManyRequests ||
-		containsRateLimitMessage(e.Message) || containsRateLimitMessage(e.Body)
+	return e.rateLimit != notRateLimited
 }
 
 // IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope. A
 // 403 that carries Kore.ai's rate-limit message is a rate limit, not a refusal.
 func IsUnauthorized(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && !apiErr.isRateLimited() &&
-		(apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden)
+	return RefusalOf(err) != NotRefused
 }
 
-// IsRateLimited reports whether err comes from a 429 answer, or an answer carrying Kore.ai's rate-limit message.
+// IsRateLimited reports whether err comes from a 429 answer, or an answer carrying one of Kore.ai's rate-limit
+// messages.
 func IsRateLimited(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.isRateLimited()
 }
 
+// HourlyRateLimitError reports that Kore.ai refused a request because the account's hourly limit is spent, and
+// that waiting for the hour to free would pass the caller's deadline. The account's request budget now holds the
+// hour as spent, so that no process of this machine sends more before it frees. Err is the refusal (*APIError).
+type HourlyRateLimitError struct {
+	FreesAt time.Time     // when the account's request budget expects the hour to free
+	Wait    time.Duration // how long from the refusal until then
+	Err     error
+}
+
+func (e *HourlyRateLimitError) Error() string {
+	return fmt.Sprintf("%v; the account's hourly rate limit is reached, and its request budget expects the hour "+
+		"to free at %s (in %s)", e.Err, e.FreesAt.UTC().Format(time.RFC3339), e.Wait.Round(time.Second))
+}
+
+func (e *HourlyRateLimitError) Unwrap() error { return e.Err }
+
 // PaginationError reports pages that do not fit together: the read cannot be trusted to hold every item once.
 type PaginationError struct {
 	Page     int    // the page at fault
 	Reason   string // what is wrong with it
-	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+	Endpoint string // the listing being read, as in "bots page 3"
 
-	// rereadable marks what data changing during the read can explain: the walk reads once more from the start.
+	// rereadable marks what data changing during the read can explain: the walk reads once more.
 	rereadable bool
+	// moved marks a total that changed between pages: items were added or removed during the read.
+	moved bool
 }
 
 func (e *PaginationError) Error() string {
-	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", listingName(e.Endpoint), e.Page,
-		e.Reason)
+	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", e.Endpoint, e.Page, e.Reason)
 }
 
-// listingName names the listing an error is about; errors made before a listing was named are about groups.
-func listingName(endpoint string) string {
-	if endpoint == "" {
-		return "groups"
-	}
-	return endpoint
-}
-
-// DecodeError reports a 2xx answer whose body is not the expected JSON.
+// DecodeError reports a 2xx answer whose body is not the expected JSON. The body is never quoted: a listing
+// carries users' emails and bots' app secrets, and an answer that merely starts oddly (a byte-order mark, an
+// anti-hijacking prefix) is still one. Err says where it went wrong instead.
 type DecodeError struct {
-	StatusCode int
-	Page       int    // the groups page (offset) being read, -1 if not applicable
-	Body       string // a short cleaned prefix of the body, as in APIError.Body
-	Err        error  // what the decoder found wrong
-	Endpoint   string // the listing being read, as in "bots page 3"; "" means groups
-	// BodyWithheld says the body was JSON and is not quoted: it may carry users' data or bots' app secrets. Err
-	// says where it went wrong instead.
-	BodyWithheld bool
+	StatusCode  int
+	Page        int    // the page being read, -1 if not applicable
+	BodyBytes   int    // the size of the body
+	ContentType string // cleaned, at most 200 characters; "" if none was sent
+	Err         error  // what the decoder found wrong
+	Endpoint    string // the listing being read, as in "bots page 3"
+	// MaybeEncrypted says the endpoint is one whose answers Kore.ai encrypts for apps that enforce request and
+	// response payload encryption, and the body is not the documented envelope: the likely cause.
+	MaybeEncrypted bool
 }
 
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Kore.ai API answered HTTP %d", e.StatusCode)
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, " for %s page %d", listingName(e.Endpoint), e.Page)
+		fmt.Fprintf(&b, " for %s page %d", e.Endpoint, e.Page)
 	}
-	fmt.Fprintf(&b, " with a body that is not a %s page (%v)", listingName(e.Endpoint), e.Err)
-	if e.BodyWithheld { // the account's data (names, emails, app secrets): the decoder's complaint names the field
-		return b.String()
-	}
-	if e.Body == "" {
-		b.WriteString(": the body is empty")
-	} else { // a proxy's or login page's text, which tells where the host points
-		fmt.Fprintf(&b, ": %q", e.Body)
+	fmt.Fprintf(&b, " with %s that is not a %s page (%v)", describeBody(e.BodyBytes, e.ContentType), e.Endpoint,
+		e.Err)
+	if e.MaybeEncrypted {
+		b.WriteString("; Kore.ai encrypts this endpoint's answers for apps that enforce request and response " +
+			"payload encryption")
 	}
 	return b.String()
 }
@@ -135,17 +246,17 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // RequestError reports a request that got no usable answer: the connection failed, every attempt timed out, or
 // the context ended. errors.Is(err, context.Canceled) and friends see through it.
 type RequestError struct {
-	Page     int // the groups page (offset) being read, -1 if not applicable
+	Page     int // the page being read, -1 if not applicable
 	Attempts int // attempts made, 0 if none could start
 	Err      error
-	Endpoint string // the listing being read, as in "bots page 3"; "" means groups
+	Endpoint string // the listing being read, as in "bots page 3"
 }
 
 func (e *RequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("reading ")
 	if e.Page >= 0 {
-		fmt.Fprintf(&b, "%s page %d ", listingName(e.Endpoint), e.Page)
+		fmt.Fprintf(&b, "%s page %d ", e.Endpoint, e.Page)
 	}
 	b.WriteString("from the Kore.ai API")
 	switch {
@@ -187,8 +298,9 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
-func (c *Client) newAPIError(resp *http.Response, body []byte, page, attempts int) *APIError {
-	apiErr := &APIError{StatusCode: resp.StatusCode, Page: page, Attempts: attempts}
+func (c *Client) newAPIError(resp *http.Response, body []byte, at request, attempts int) *APIError {
+	apiErr := &APIError{StatusCode: resp.StatusCode, Page: at.page, Attempts: attempts, Endpoint: at.endpoint,
+		Scope: at.scope, rateLimit: rateLimitOfAnswer(resp.StatusCode, body)}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		apiErr.Location = c.redactor.clean([]byte(resp.Header.Get("Location")), maxShownChars)
 	}
@@ -210,7 +322,8 @@ func (c *Client) newAPIError(resp *http.Response, body []byte, page, attempts in
 		apiErr.Message = strings.Join(messages, "; ")
 	}
 	if apiErr.Message == "" {
-		apiErr.Body = c.redactor.clean(body, maxShownChars)
+		apiErr.BodyBytes = len(body)
+		apiErr.ContentType = c.redactor.clean([]byte(resp.Header.Get("Content-Type")), maxShownChars)
 	}
 	return apiErr
 }
@@ -222,10 +335,6 @@ func parseErrorCode(raw json.RawMessage) int {
 		return 0
 	}
 	return code
-}
-
-func containsRateLimitMessage(s string) bool {
-	return strings.Contains(strings.ToLower(s), rateLimitMessage)
 }
 
 // maxShownChars bounds any server text quoted in an error.

@@ -54,11 +54,11 @@ func TestErrorClassification(t *testing.T) {
 		{name: "401 is unauthorized", err: &kore.APIError{StatusCode: 401}, wantUnauthorized: true},
 		{name: "403 is unauthorized", err: &kore.APIError{StatusCode: 403}, wantUnauthorized: true},
 		{name: "a wrapped 401 is unauthorized", err: wrap(&kore.APIError{StatusCode: 401}), wantUnauthorized: true},
-		{name: "429 is rate limited", err: &kore.APIError{StatusCode: 429}, wantRateLimited: true},
+		{name: "429 is rate limited", err: kore.NewAPIErrorForTest(429, ""), wantRateLimited: true},
 		{name: "the rate-limit message with another status is rate limited",
-			err: &kore.APIError{StatusCode: 400, Message: rateLimitMsg}, wantRateLimited: true},
-		{name: "the rate-limit message in a plain body is rate limited",
-			err: wrap(&kore.APIError{StatusCode: 503, Body: strings.ToUpper(rateLimitMsg)}), wantRateLimited: true},
+			err: kore.NewAPIErrorForTest(400, `{"errors":[{"msg":"`+rateLimitMsg+`"}]}`), wantRateLimited: true},
+		{name: "the rate-limit message in capitals is rate limited",
+			err: wrap(kore.NewAPIErrorForTest(503, strings.ToUpper(rateLimitMsg))), wantRateLimited: true},
 		{name: "404 is neither", err: &kore.APIError{StatusCode: 404}},
 		{name: "a pagination error is neither", err: &kore.PaginationError{Page: 1, Reason: "x"}},
 		{name: "a context error is neither", err: context.Canceled},
@@ -84,13 +84,13 @@ func TestErrorMessages(t *testing.T) {
 	}{
 		{
 			name: "an API error shows status, page, message, code and attempts",
-			err:  &kore.APIError{StatusCode: 401, Code: 4002, Message: "Invalid JWT token", Page: 3, Attempts: 2},
+			err:  &kore.APIError{StatusCode: 401, Code: 4002, Message: "Invalid JWT token", Page: 3, Attempts: 2, Endpoint: "groups"},
 			want: []string{"HTTP 401 Unauthorized", "groups page 3", "Invalid JWT token (code 4002)", "after 2 attempts"},
 		},
 		{
-			name: "an API error without a message shows the body",
-			err:  &kore.APIError{StatusCode: 502, Body: "<html>Bad Gateway</html>", Page: -1, Attempts: 1},
-			want: []string{"HTTP 502 Bad Gateway", `"<html>Bad Gateway</html>"`},
+			name: "an API error without a message names the body's size and type",
+			err:  &kore.APIError{StatusCode: 502, BodyBytes: 24, ContentType: "text/html", Page: -1, Attempts: 1},
+			want: []string{"HTTP 502 Bad Gateway", `a body of 24 bytes of content type "text/html" that is not Kore.ai's error answer`},
 		},
 		{
 			name: "a rate-limited answer says how many attempts it took",
@@ -98,13 +98,14 @@ func TestErrorMessages(t *testing.T) {
 			want: []string{"HTTP 429", "after 6 attempts"},
 		},
 		{
-			name: "a decode error shows the status and the body",
-			err:  &kore.DecodeError{StatusCode: 200, Page: 1, Body: "<html>", Err: errors.New("invalid character '<'")},
-			want: []string{"HTTP 200", "groups page 1", "not a groups page", `"<html>"`},
+			name: "a decode error shows the status and the body's size and type",
+			err: &kore.DecodeError{StatusCode: 200, Page: 1, BodyBytes: 6, ContentType: "text/html", Endpoint: "groups",
+				Err: errors.New("invalid character '<'")},
+			want: []string{"HTTP 200", "groups page 1", "not a groups page", `a body of 6 bytes of content type "text/html"`},
 		},
 		{
 			name: "a request error says the context ended",
-			err:  &kore.RequestError{Page: 2, Attempts: 1, Err: context.Canceled},
+			err:  &kore.RequestError{Page: 2, Attempts: 1, Err: context.Canceled, Endpoint: "groups"},
 			want: []string{"groups page 2", "was canceled"},
 		},
 	}

@@ -112,3 +112,11 @@ func WithDialer(cfg Config, dial func(ctx context.Context, network, addr string)
 func BudgetWaitAfter429(ctx context.Context, c *Client, resp *http.Response, chosen time.Duration) time.Duration {
 	return c.budgetWaitAfter429(ctx, resp, chosen)
 }
+
+// NewAPIErrorForTest builds the error a request would end with for an answer of status and body, as the request
+// path does (the rate limit is read from the whole body).
+func NewAPIErrorForTest(status int, body string) *APIError {
+	c := &Client{redactor: NewRedactor()}
+	return c.newAPIError(&http.Response{StatusCode: status, Header: http.Header{}}, []byte(body),
+		request{endpoint: "groups", page: -1}, 1)
+}

@@ -134,6 +134,7 @@ func listGroups[W any, PW interface {
 	groups := &listing[W]{
 		name: "groups", one: "group", many: "groups",
 		path: groupsPath, itemsKey: "groups", pageSize: pageSize,
+		scope: ScopeRoleManagement, idField: `"_id"`,
 		id: func(g *W) string { return PW(g).group().ID },
 		inspect: func(g *W) string {
 			elements, nulls, _ := PW(g).memberElements()

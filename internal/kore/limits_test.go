@@ -28,8 +28,8 @@ func TestInvalidUTF8IsADecodeErrorNamingThePageAndTheByte(t *testing.T) {
 
 	_, err := client.ListGroups(context.Background(), 1)
 	var decodeErr *kore.DecodeError
-	if !errors.As(err, &decodeErr) || decodeErr.Page != 1 || !decodeErr.BodyWithheld {
-		t.Fatalf("error = %v, want a *DecodeError for page 1 that withholds the body", err)
+	if !errors.As(err, &decodeErr) || decodeErr.Page != 1 || decodeErr.BodyBytes != len(body) {
+		t.Fatalf("error = %v, want a *DecodeError for page 1 that gives the body's size", err)
 	}
 	at := strings.IndexByte(body, 0xe9)
 	if want := "invalid UTF-8 at byte " + strconv.Itoa(at); !strings.Contains(err.Error(), want) {

@@ -73,9 +73,9 @@ func TestAPage0OfOneItemTakesOffset1AsPage1(t *testing.T) {
 		t.Errorf("offsets requested = %v, want %v: page 0, then page 0 and offset=1 again", got, want)
 	}
 	want := []string{
-		"bots page 0: it holds 1 bots, fewer than the limit of 3, although availableMore is true; kept because " +
+		"bots page 0: it holds 1 bot, fewer than the limit of 3, although availableMore is true; kept because " +
 			"inexact reads are allowed",
-		"bots page 0: it holds 1 bots, fewer than the limit of 3, but page 1 after it holds more; kept because " +
+		"bots page 0: it holds 1 bot, fewer than the limit of 3, but page 1 after it holds more; kept because " +
 			"inexact reads are allowed",
 	}
 	if !slices.Equal(list.Warnings, want) {

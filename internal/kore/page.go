@@ -11,10 +11,14 @@ import (
 )
 
 // listingPage is one answer of a listing endpoint, {"total", "availableMore", "<items>": [...]}, decoded as it
-// came: the walk interprets it.
+// came: the walk interprets it. Some admin APIs spell the flag "moreAvailable"; either is read.
 type listingPage[T any] struct {
 	Total         *int
 	AvailableMore *bool
+	// hasItems says the items key was present (null or an array): a page without it is not a listing's answer.
+	hasItems bool
+	// moreAvailable is the flag as other admin APIs spell it, merged into AvailableMore once the page is read.
+	moreAvailable *bool
 	// Items holds the items in the order sent; a JSON null element is a nil entry, for the walk to refuse.
 	Items []*T
 }
@@ -29,11 +33,11 @@ func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], er
 	page := &listingPage[T]{}
 	start, err := dec.Token()
 	if err != nil {
-		return nil, describeJSONError(err, dec, "")
+		return nil, notEnvelope(describeJSONError(err, dec, ""))
 	}
 	if start != nil { // null: like encoding/json, an empty page; the total is then missing
 		if start != json.Delim('{') {
-			return nil, fmt.Errorf("cannot unmarshal a JSON %s into a page object", jsonKind(start))
+			return nil, notEnvelope(fmt.Errorf("cannot unmarshal a JSON %s into a page object", jsonKind(start)))
 		}
 		if err := page.decodeFields(dec, itemsKey); err != nil {
 			return nil, err
@@ -49,7 +53,16 @@ func decodeListingPage[T any](data []byte, itemsKey string) (*listingPage[T], er
 		return nil, fmt.Errorf("invalid UTF-8 at byte %d", invalidUTF8At(data))
 	}
 	if page.Total == nil {
-		return nil, errors.New(`the field "total" is missing`)
+		return nil, notEnvelope(errors.New(`the field "total" is missing`))
+	}
+	if more := page.moreAvailable; more != nil {
+		if page.AvailableMore != nil && *page.AvailableMore != *more {
+			return nil, errors.New(`the fields "availableMore" and "moreAvailable" disagree`)
+		}
+		page.AvailableMore = more
+	}
+	if !page.hasItems {
+		return nil, notEnvelope(fmt.Errorf("the field %q is missing", itemsKey))
 	}
 	if *page.Total < 0 {
 		return nil, fmt.Errorf(`the field "total" is negative (%d)`, *page.Total)
@@ -77,12 +90,18 @@ func (page *listingPage[T]) decodeFields(dec *json.Decoder, itemsKey string) err
 			if err := dec.Decode(&page.AvailableMore); err != nil {
 				return describeJSONError(err, dec, `the field "availableMore"`)
 			}
+		case "moreAvailable":
+			page.moreAvailable = nil
+			if err := dec.Decode(&page.moreAvailable); err != nil {
+				return describeJSONError(err, dec, `the field "moreAvailable"`)
+			}
 		case itemsKey:
 			items, err := decodeItems[T](dec, itemsKey)
 			if err != nil {
 				return err
 			}
 			page.Items = items
+			page.hasItems = true
 		default:
 			var skipped json.RawMessage
 			if err := dec.Decode(&skipped); err != nil { // its name is server text, perhaps data: not quoted
@@ -122,6 +141,18 @@ func decodeItems[T any](dec *json.Decoder, itemsKey string) ([]*T, error) {
 	}
 	return items, nil
 }
+
+// errNotEnvelope marks an answer that is not a listing's envelope at all (not a JSON object, or one without the
+// total or the items): what an encrypted answer looks like, as opposed to a listing with a bad item.
+var errNotEnvelope = errors.New("not a listing's envelope")
+
+type notEnvelopeError struct{ err error }
+
+func (e *notEnvelopeError) Error() string        { return e.err.Error() }
+func (e *notEnvelopeError) Is(target error) bool { return target == errNotEnvelope }
+func (e *notEnvelopeError) Unwrap() error        { return e.err }
+
+func notEnvelope(err error) error { return &notEnvelopeError{err: err} }
 
 // invalidUTF8At is the offset of the first byte of data that does not start a valid UTF-8 sequence.
 func invalidUTF8At(data []byte) int {
@@ -176,14 +207,6 @@ func jsonKind(token json.Token) string {
 		return "null"
 	}
 	return "number"
-}
-
-// looksLikeJSON reports whether a body starts like a JSON object, array or string. Such a body is never quoted in
-// an error, even cleaned: it is a listing's data, users' emails or bots' app secrets included. Anything else (a
-// proxy's HTML page, plain text) is quoted, cleaned, because it tells the user where the request really went.
-func looksLikeJSON(body []byte) bool {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	return len(trimmed) > 0 && strings.IndexByte(`{["`, trimmed[0]) >= 0
 }
 
 // refuseNull fails for a JSON null where an object of a list belongs: decoded as is, it would become an invented

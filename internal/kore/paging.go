@@ -28,20 +28,17 @@ type listing[T any] struct {
 	itemsKey  string     // the field holding each page's items
 	query     url.Values // parameters besides offset and limit, e.g. roleType
 	pageSize  int        // the limit of every request, 1 to MaxPageSize
-	// id says what identifies an item, to find one seen on two pages; "" means it cannot be told apart from any
-	// other, and is never merged.
-	id func(*T) string
+	// scope is the Admin Console API scope the endpoint needs, named in refusals.
+	scope string
+	// encrypted says Kore.ai encrypts this endpoint's answers for apps that enforce payload encryption.
+	encrypted bool
+	// id says what identifies an item, to find one seen on two pages and to check how offset pages. An item
+	// without one ("") cannot be checked, so it ends the read; idField names the API field in that error.
+	id      func(*T) string
+	idField string
 	// inspect, if set, says what is wrong inside an item in a way data changing during the read could explain (a
 	// null member of a group), "" if nothing: such an item is read again, like a null item.
 	inspect func(*T) string
-}
-
-// errorName is the listing's name in the Endpoint field of errors, where "" means groups.
-func (l *listing[T]) errorName() string {
-	if l.name == "groups" {
-		return ""
-	}
-	return l.name
 }
 
 // key names the read for sharing: the endpoint and every parameter but offset.
@@ -97,22 +94,38 @@ func checkPageSize(pageSize int, items string) error {
 }
 
 // walk reads every item of a listing. It fails closed: pages that do not add up in a way data changing during the
-// read can explain (fewer items than the total, a short page while more are promised, one id with two contents, a
-// null item) are read once more from the start, and if they still do not add up the read fails with a
-// *PaginationError, unless the Client allows inexact reads, in which case they become warnings.
+// read can explain (a total that changed between pages, fewer items than the total, a short page while more are
+// promised, one id with two contents, a null item) are read once more, and if they still do not add up the read
+// fails with a *PaginationError, unless the Client allows inexact reads, in which case they become warnings.
+//
+// When the total changed, items were added or removed while the pages were read: the pages read before the change
+// still hold the account as it was, so only the pages from the first one that moved are read again (see
+// rereadMoved). Anything else is read again from the start.
 func walk[T any](ctx context.Context, c *Client, l *listing[T]) (*walkResult[T], error) {
 	started := time.Now()
-	result, err := walkOnce(ctx, c, l, false)
+	first := newPass(c, l, false)
+	result, err := first.read(ctx)
 	var inconsistent *PaginationError
 	if errors.As(err, &inconsistent) && inconsistent.rereadable {
-		c.warn(ctx, "Kore.ai pages did not add up; reading again from the start", map[string]any{
-			"listing": l.name, "page": inconsistent.Page, "reason": inconsistent.Reason,
-		})
-		// What offset means is learnt again too: a meaning read from pages that were moving may be the fault.
-		c.forgetOffsetMeaning(l.path)
-		result, err = walkOnce(ctx, c, l, c.allowInexactReads)
+		again := newPass(c, l, c.allowInexactReads)
+		if inconsistent.moved && first.meaningKnown {
+			c.warn(ctx, "Kore.ai listing changed during the read; reading again the pages that moved", map[string]any{
+				"listing": l.name, "page": inconsistent.Page, "reason": inconsistent.Reason,
+			})
+			again.meaning, again.meaningKnown = first.meaning, true
+			again.how = "reading again the pages that moved"
+			result, err = again.rereadMoved(ctx, first)
+		} else {
+			c.warn(ctx, "Kore.ai pages did not add up; reading again from the start", map[string]any{
+				"listing": l.name, "page": inconsistent.Page, "reason": inconsistent.Reason,
+			})
+			// What offset means is learnt again too: a meaning read from pages that were moving may be the fault.
+			c.forgetOffsetMeaning(l.path)
+			again.how = "a second read from the start"
+			result, err = again.read(ctx)
+		}
 		if errors.As(err, &inconsistent) && inconsistent.rereadable {
-			inconsistent.Reason += "; a second read from the start did not add up either"
+			inconsistent.Reason += "; " + again.how + " did not add up either"
 		}
 	}
 	if err != nil {
@@ -137,21 +150,36 @@ type page[T any] struct {
 	items []*T
 }
 
-// pass is one read of a listing from its first page.
+// pass is one read of a listing.
 type pass[T any] struct {
-	c        *Client
-	l        *listing[T]
-	meaning  offsetMeaning
-	tolerate bool // record what does not add up as warnings instead of failing
+	c            *Client
+	l            *listing[T]
+	meaning      offsetMeaning
+	meaningKnown bool   // meaning was known or learnt during this pass
+	tolerate     bool   // record what does not add up as warnings instead of failing
+	how          string // how a second pass reads, for its errors
 
 	mu       sync.Mutex
 	warnings []string
+	// total is the total of the first page this pass read, -1 before; every later page must report the same.
+	total int
+	// done holds the pages this pass has read and checked, by index, so that none is asked for twice.
+	done map[int]*page[T]
+}
+
+func newPass[T any](c *Client, l *listing[T], tolerate bool) *pass[T] {
+	return &pass[T]{c: c, l: l, tolerate: tolerate, total: -1, done: map[int]*page[T]{}}
 }
 
 // problem handles pages that do not add up: an error to read again, or a warning when tolerated.
 func (p *pass[T]) problem(index int, reason string) error {
+	return p.problemMoved(index, reason, false)
+}
+
+// problemMoved is problem for a page whose total differs from the pass's first: the data moved during the read.
+func (p *pass[T]) problemMoved(index int, reason string, moved bool) error {
 	if !p.tolerate {
-		return &PaginationError{Page: index, Reason: reason, Endpoint: p.l.errorName(), rereadable: true}
+		return &PaginationError{Page: index, Reason: reason, Endpoint: p.l.name, rereadable: true, moved: moved}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -161,13 +189,13 @@ func (p *pass[T]) problem(index int, reason string) error {
 }
 
 func (p *pass[T]) fatal(index int, reason string) error {
-	return &PaginationError{Page: index, Reason: reason, Endpoint: p.l.errorName()}
+	return &PaginationError{Page: index, Reason: reason, Endpoint: p.l.name}
 }
 
-// walkOnce reads page 0, learns what offset means to this endpoint if it is not known yet, reads the pages the
-// total announces concurrently, then page by page while the last one says more are available.
-func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate bool) (*walkResult[T], error) {
-	p := &pass[T]{c: c, l: l, tolerate: tolerate}
+// read reads page 0, learns what offset means to this endpoint if it is not known yet, reads the pages the total
+// announces concurrently, then page by page while the last one says more are available.
+func (p *pass[T]) read(ctx context.Context) (*walkResult[T], error) {
+	c, l := p.c, p.l
 	first, err := p.fetch(ctx, 0, 0)
 	if err != nil {
 		return nil, err
@@ -175,6 +203,7 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 	if err := p.check(first); err != nil {
 		return nil, err
 	}
+	p.keep(first)
 	pages := []*page[T]{first}
 	if !first.more {
 		return p.assemble(pages)
@@ -188,6 +217,7 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 	next := 1
 	if meaning, known := c.offsetMeaningOf(l.path); known || l.pageSize == 1 {
 		p.meaning = meaning // with one item a page, both meanings ask for the same records
+		p.meaningKnown = true
 	} else {
 		second, err := p.learnOffsetMeaning(ctx, first)
 		if err != nil {
@@ -198,7 +228,13 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 			next = 2
 		}
 	}
+	return p.readFrom(ctx, pages, next, planned)
+}
 
+// readFrom reads, after the pages already in hand (from page 0, in order), the pages from next to the planned
+// count concurrently, then page by page while the last one says more are available, and assembles them all.
+func (p *pass[T]) readFrom(ctx context.Context, pages []*page[T], next, planned int) (*walkResult[T], error) {
+	l := p.l
 	last := pages[len(pages)-1]
 	if last.more {
 		rest, err := p.fetchConcurrently(ctx, next, planned-1)
@@ -213,15 +249,16 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 		}
 	}
 
-	// The data grew during the read: follow availableMore, as far as the first total can explain. Totals read
-	// later do not raise the bound, so a total that keeps growing cannot keep the read going.
-	allowed := allowedPages(first.total, l.pageSize)
+	// availableMore promises more than the total announced: follow it as far as the total can explain, a total
+	// that every page of the pass has confirmed, so that it cannot keep the read going.
+	allowed := allowedPages(p.total, l.pageSize)
 	for last.more {
 		next := last.index + 1
 		if next >= allowed {
 			return nil, p.fatal(last.index, fmt.Sprintf(
 				"availableMore is still true, but the total of the first page (%d %s at %d a page) explains "+
-					"at most %d pages", first.total, l.many, l.pageSize, allowed))
+					"at most %d pages",
+				p.total, l.many, l.pageSize, allowed))
 		}
 		pg, err := p.fetchPage(ctx, next)
 		if err != nil {
@@ -231,6 +268,76 @@ func walkOnce[T any](ctx context.Context, c *Client, l *listing[T], tolerate boo
 		last = pg
 	}
 	return p.assemble(pages)
+}
+
+// rereadMoved reads again, after the total changed during the earlier pass, only what can have moved: an item
+// added or removed at some position shifts every item after it and none before it, so the earlier pass's pages
+// before the first page whose items moved still hold the account as it was, and the pages from there on are read
+// again. That page is found by comparing pages of both passes, by their ids in order, with a binary search over
+// the pages the earlier pass read before the change; the search's pages are kept for the rest of the read. Every
+// page of this pass must report the same total, so a second change fails the read again.
+func (p *pass[T]) rereadMoved(ctx context.Context, earlier *pass[T]) (*walkResult[T], error) {
+	// The earlier pages that still hold the account as it was: from page 0, every page whose total was the first.
+	var before []*page[T]
+	for index := 0; ; index++ {
+		pg := earlier.done[index]
+		if pg == nil || pg.total != earlier.total {
+			break
+		}
+		before = append(before, pg)
+	}
+	// lastSame is the last page known to hold the same items in both passes, -1 if none: the search keeps every
+	// page up to it unchanged and every page after the first changed one moved.
+	lastSame, firstMoved := -1, len(before)
+	for firstMoved-lastSame > 1 {
+		middle := lastSame + (firstMoved-lastSame)/2
+		pg, err := p.fetchPage(ctx, middle)
+		if err != nil {
+			return nil, err
+		}
+		if sameItems(p.l, pg, before[middle]) {
+			lastSame = middle
+		} else {
+			firstMoved = middle
+		}
+	}
+	// Pages the earlier pass read after the change, with the total this pass reads, hold the account as it is now:
+	// they are not asked for again.
+	for index, pg := range earlier.done {
+		if index > lastSame && pg.total == p.total && p.done[index] == nil {
+			p.done[index] = pg
+		}
+	}
+	// The pages before lastSame as the earlier pass read them, then lastSame as this one did: its availableMore
+	// is today's. When everything moved, page 0 as this pass read it: a new read.
+	pages := append(before[:max(lastSame, 0):max(lastSame, 0)], p.done[max(lastSame, 0)])
+	if !pages[len(pages)-1].more {
+		return p.assemble(pages)
+	}
+	total := p.total
+	if total < 0 { // every page of this pass so far was kept from the earlier one
+		total = earlier.total
+	}
+	planned := pagesFor(total, p.l.pageSize)
+	if planned > maxPages {
+		return nil, p.fatal(0, fmt.Sprintf("the total of %d %s would take more than %d pages",
+			total, p.l.many, maxPages))
+	}
+	p.total = total
+	return p.readFrom(ctx, pages, pages[len(pages)-1].index+1, planned)
+}
+
+// sameItems says whether two reads of a page hold the same items in the same order, by id.
+func sameItems[T any](l *listing[T], a, b *page[T]) bool {
+	if len(a.items) != len(b.items) {
+		return false
+	}
+	for i := range a.items {
+		if l.id(a.items[i]) != l.id(b.items[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // fetchConcurrently reads pages from..to with at most MaxConcurrency in flight. The first error cancels the
@@ -272,13 +379,20 @@ func (p *pass[T]) fetchConcurrently(ctx context.Context, from, to int) ([]*page[
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil { // canceled between pages: some were never started
-		return nil, &RequestError{Page: -1, Err: err, Endpoint: p.l.errorName()}
+		return nil, &RequestError{Page: -1, Err: err, Endpoint: p.l.name}
 	}
 	return results[from:], nil
 }
 
-// fetchPage reads and checks page index, at the offset the endpoint's meaning of offset gives.
+// fetchPage reads and checks page index, at the offset the endpoint's meaning of offset gives, unless this pass
+// has read it already.
 func (p *pass[T]) fetchPage(ctx context.Context, index int) (*page[T], error) {
+	p.mu.Lock()
+	pg := p.done[index]
+	p.mu.Unlock()
+	if pg != nil {
+		return pg, nil
+	}
 	offset := index
 	if p.meaning == offsetRecords {
 		offset = index * p.l.pageSize
@@ -290,24 +404,28 @@ func (p *pass[T]) fetchPage(ctx context.Context, index int) (*page[T], error) {
 	if err := p.check(pg); err != nil {
 		return nil, err
 	}
+	p.keep(pg)
 	return pg, nil
+}
+
+// keep records a page this pass has read and checked.
+func (p *pass[T]) keep(pg *page[T]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done[pg.index] = pg
 }
 
 // fetch reads and decodes one answer, naming it page index in errors.
 func (p *pass[T]) fetch(ctx context.Context, index, offset int) (*page[T], error) {
-	body, status, err := p.c.get(ctx, p.l.target(p.c, offset), index)
+	got, err := p.c.get(ctx, p.l.target(p.c, offset), request{endpoint: p.l.name, page: index, scope: p.l.scope})
 	if err != nil {
-		return nil, p.nameListing(err)
+		return nil, err
 	}
-	decoded, err := decodeListingPage[T](body, p.l.itemsKey)
+	decoded, err := decodeListingPage[T](got.body, p.l.itemsKey)
 	if err != nil {
-		decodeErr := &DecodeError{StatusCode: status, Page: index, Err: err, Endpoint: p.l.errorName()}
-		if looksLikeJSON(body) {
-			decodeErr.BodyWithheld = true
-		} else {
-			decodeErr.Body = p.c.redactor.clean(body, maxShownChars)
-		}
-		return nil, decodeErr
+		return nil, &DecodeError{StatusCode: got.status, Page: index, Err: err, Endpoint: p.l.name,
+			BodyBytes: len(got.body), ContentType: p.c.redactor.clean([]byte(got.contentType), maxShownChars),
+			MaybeEncrypted: p.l.encrypted && errors.Is(err, errNotEnvelope)}
 	}
 	pg := &page[T]{index: index, total: *decoded.Total, items: decoded.Items}
 	if decoded.AvailableMore != nil {
@@ -318,38 +436,35 @@ func (p *pass[T]) fetch(ctx context.Context, index, offset int) (*page[T], error
 	return pg, nil
 }
 
-// nameListing tells the request path's errors which listing they are about.
-func (p *pass[T]) nameListing(err error) error {
-	var apiErr *APIError
-	var requestErr *RequestError
-	switch {
-	case errors.As(err, &apiErr):
-		apiErr.Endpoint = p.l.errorName()
-	case errors.As(err, &requestErr):
-		requestErr.Endpoint = p.l.errorName()
-	}
-	return err
-}
-
-// check applies the rules one page must keep on its own.
+// check applies the rules one page must keep on its own, and its total against the pass's.
 func (p *pass[T]) check(pg *page[T]) error {
-	limit := p.l.pageSize
+	l := p.l
+	limit := l.pageSize
 	if len(pg.items) > limit {
 		return p.fatal(pg.index, fmt.Sprintf("it holds %d %s, more than the limit of %d that was asked for",
-			len(pg.items), p.l.many, limit))
+			len(pg.items), plural(len(pg.items), l.one, l.many), limit))
+	}
+	for i, item := range pg.items {
+		if item != nil && l.id(item) == "" {
+			return p.fatal(pg.index, fmt.Sprintf("element %d of %q has no %s: an item without an id cannot be "+
+				"told apart from the others, so the pages cannot be checked", i, l.itemsKey, l.idField))
+		}
+	}
+	if err := p.checkTotal(pg); err != nil {
+		return err
 	}
 	if nulls := countNil(pg.items); nulls > 0 {
 		first := slices.Index(pg.items, nil)
 		if err := p.problem(pg.index, fmt.Sprintf("element %d of %q is null (%d null %s on the page)",
-			first, p.l.itemsKey, nulls, plural(nulls, "element", "elements"))); err != nil {
+			first, l.itemsKey, nulls, plural(nulls, "element", "elements"))); err != nil {
 			return err
 		}
 		pg.items = slices.DeleteFunc(pg.items, func(item *T) bool { return item == nil })
 	}
-	if p.l.inspect != nil {
+	if l.inspect != nil {
 		for _, item := range pg.items {
-			if reason := p.l.inspect(item); reason != "" {
-				if err := p.problem(pg.index, fmt.Sprintf("%s %q: %s", p.l.one, p.l.id(item), reason)); err != nil {
+			if reason := l.inspect(item); reason != "" {
+				if err := p.problem(pg.index, fmt.Sprintf("%s %q: %s", l.one, l.id(item), reason)); err != nil {
 					return err
 				}
 			}
@@ -360,9 +475,26 @@ func (p *pass[T]) check(pg *page[T]) error {
 	}
 	if len(pg.items) < limit && pg.more {
 		return p.problem(pg.index, fmt.Sprintf("it holds %d %s, fewer than the limit of %d, although "+
-			"availableMore is true", len(pg.items), p.l.many, limit))
+			"availableMore is true", len(pg.items), plural(len(pg.items), l.one, l.many), limit))
 	}
 	return nil
+}
+
+// checkTotal holds every page of a pass to the total of the first one it read: a total that changed means items
+// were added or removed during the read, which shifts items across pages and can lose one even when the count
+// later adds up.
+func (p *pass[T]) checkTotal(pg *page[T]) error {
+	p.mu.Lock()
+	total := p.total
+	if total < 0 {
+		p.total = pg.total
+	}
+	p.mu.Unlock()
+	if total < 0 || pg.total == total {
+		return nil
+	}
+	return p.problemMoved(pg.index, fmt.Sprintf("its total is %d %s, not the %d of the pages read before it: %s "+
+		"were added or removed during the read", pg.total, p.l.many, total, p.l.many), true)
 }
 
 func countNil[T any](items []*T) int {
@@ -390,7 +522,8 @@ func (p *pass[T]) assemble(pages []*page[T]) (*walkResult[T], error) {
 	for _, pg := range pages[:max(lastFilled, 0)] {
 		if len(pg.items) < l.pageSize {
 			if err := p.problem(pg.index, fmt.Sprintf("it holds %d %s, fewer than the limit of %d, but page %d "+
-				"after it holds more", len(pg.items), l.many, l.pageSize, pages[lastFilled].index)); err != nil {
+				"after it holds more", len(pg.items), plural(len(pg.items), l.one, l.many), l.pageSize,
+				pages[lastFilled].index)); err != nil {
 				return nil, err
 			}
 		}
@@ -492,12 +625,16 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 	}
 	if len(probe.items) > p.l.pageSize {
 		return nil, p.fatal(1, fmt.Sprintf("it holds %d %s, more than the limit of %d that was asked for",
-			len(probe.items), p.l.many, p.l.pageSize))
+			len(probe.items), plural(len(probe.items), p.l.one, p.l.many), p.l.pageSize))
+	}
+	if err := p.checkTotal(probe); err != nil {
+		return nil, err
 	}
 	if len(probe.items) == 0 { // says nothing about offset: taken as page 1, for the totals to judge
 		if err := p.check(probe); err != nil {
 			return nil, err
 		}
+		p.keep(probe)
 		return probe, nil
 	}
 	earlier := make(map[string]int, len(first.items))
@@ -528,11 +665,12 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 	} else if shared == 0 {
 		p.meaning = offsetPages
 	} else {
-		return nil, &PaginationError{Page: 1, Endpoint: p.l.errorName(), rereadable: true, Reason: fmt.Sprintf(
+		return nil, &PaginationError{Page: 1, Endpoint: p.l.name, rereadable: true, Reason: fmt.Sprintf(
 			"offset=1 answered %d %s, %d of them also on page 0 (offset=0); as a page number it would share "+
 				"none with page 0, as a number of records to skip it would repeat page 0 from its second item "+
 				"on: the answer fits neither meaning of offset", len(probe.items), p.l.many, shared)}
 	}
+	p.meaningKnown = true
 	p.c.rememberOffsetMeaning(p.l.path, p.meaning)
 	p.c.debug(ctx, "Kore.ai offset meaning found", map[string]any{"listing": p.l.name, "offset": p.meaning.String()})
 	if p.meaning == offsetRecords {
@@ -541,6 +679,7 @@ func (p *pass[T]) learnOffsetMeaning(ctx context.Context, first *page[T]) (*page
 	if err := p.check(probe); err != nil {
 		return nil, err
 	}
+	p.keep(probe)
 	return probe, nil
 }
 

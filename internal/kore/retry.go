@@ -17,11 +17,25 @@ import (
 // wait cannot be about it.
 const maxRetryAfter = time.Hour
 
-// get performs one GET with retries and returns the body of a 2xx answer. page is the groups page being read
-// (-1 if none) and only labels errors.
-func (c *Client) get(ctx context.Context, target string, page int) (body []byte, status int, err error) {
+// request names what one GET reads, for its errors: the listing, the page (-1 if none) and the API scope the
+// endpoint needs.
+type request struct {
+	endpoint string
+	page     int
+	scope    string
+}
+
+// reply is a 2xx answer, read whole.
+type reply struct {
+	body        []byte
+	status      int
+	contentType string
+}
+
+// get performs one GET with retries and returns the 2xx answer.
+func (c *Client) get(ctx context.Context, target string, at request) (*reply, error) {
 	if err := c.inFlight.Acquire(ctx, 1); err != nil {
-		return nil, 0, &RequestError{Page: page, Err: err}
+		return nil, &RequestError{Page: at.page, Err: err, Endpoint: at.endpoint}
 	}
 	defer c.inFlight.Release(1)
 
@@ -29,7 +43,7 @@ func (c *Client) get(ctx context.Context, target string, page int) (body []byte,
 	ctx = context.WithValue(ctx, requestStateKey{}, state)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return nil, 0, &RequestError{Page: page, Err: err}
+		return nil, &RequestError{Page: at.page, Err: err, Endpoint: at.endpoint}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
@@ -50,13 +64,14 @@ func (c *Client) get(ctx context.Context, target string, page int) (body []byte,
 	}
 	resp, err := retrying.Do(req)
 	if err != nil {
-		return nil, 0, &RequestError{Page: page, Attempts: state.attempts, Err: policy.explain(c.redactor.redactError(err))}
+		return nil, &RequestError{Page: at.page, Attempts: state.attempts, Endpoint: at.endpoint,
+			Err: policy.explain(c.redactor.redactError(err))}
 	}
-	body = bodyBytes(resp)
+	body := bodyBytes(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, resp.StatusCode, policy.explain(c.newAPIError(resp, body, page, state.attempts))
+		return nil, policy.explain(c.newAPIError(resp, body, at, state.attempts))
 	}
-	return body, resp.StatusCode, nil
+	return &reply{body: body, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}, nil
 }
 
 // retryPolicy decides, after each attempt of one request, whether and how long to wait before the next one.
@@ -70,10 +85,17 @@ type retryPolicy struct {
 	lastErr    error
 	// pastDeadline is set when the last failure was not retried because the wait would end after the deadline.
 	pastDeadline *WaitPastDeadlineError
+	// hourSpent is set when the last answer was the hourly rate limit and the hour frees after the deadline.
+	hourSpent *HourlyRateLimitError
 }
 
 // explain wraps the request's final error when the policy gave up on it for want of time, so that the error says so.
 func (p *retryPolicy) explain(err error) error {
+	if p.hourSpent != nil {
+		explained := *p.hourSpent
+		explained.Err = err
+		return &explained
+	}
 	if p.pastDeadline == nil {
 		return err
 	}
@@ -102,6 +124,9 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 	} else if !isRetryableResponse(resp) {
 		return false, nil
 	}
+	if resp != nil && rateLimitOfAnswer(resp.StatusCode, bodyBytes(resp)) == hourLimited {
+		return p.afterHourlyLimit(ctx, resp), nil
+	}
 	if p.state.attempts > p.client.maxRetries {
 		return false, nil
 	}
@@ -121,6 +146,29 @@ func (p *retryPolicy) check(ctx context.Context, resp *http.Response, err error)
 	}
 	p.state.retryWait = wait
 	return true, nil
+}
+
+// afterHourlyLimit handles Kore.ai's hourly rate limit: the hour is recorded as spent in the account's budget, so
+// that no process of this machine sends more for the account until it frees, and the request waits for it only
+// when the caller's deadline leaves room; otherwise it ends at once with an *HourlyRateLimitError.
+func (p *retryPolicy) afterHourlyLimit(ctx context.Context, resp *http.Response) bool {
+	p.lastErr, p.lastStatus = nil, resp.StatusCode
+	freesAt, err := p.client.budget.SpendHour(ctx)
+	if err != nil { // the context ended while the record was locked
+		return false
+	}
+	wait := max(time.Until(freesAt), 0)
+	deadline, hasDeadline := ctx.Deadline()
+	if p.state.attempts > p.client.maxRetries || (hasDeadline && time.Now().Add(wait).After(deadline)) {
+		p.hourSpent = &HourlyRateLimitError{FreesAt: freesAt, Wait: wait}
+		p.client.warn(ctx, "Kore.ai's hourly rate limit is reached; the account's hour is recorded as spent and "+
+			"nothing more is sent before it frees", p.logFields(wait))
+		return false
+	}
+	p.client.warn(ctx, "Kore.ai's hourly rate limit is reached; waiting until the account's hour frees, within "+
+		"the read's time limit", p.logFields(wait))
+	p.state.retryWait = wait
+	return true
 }
 
 // backoff is the retryablehttp.Backoff of one request: it returns the wait check chose, through the wait hook.
@@ -147,23 +195,16 @@ func (p *retryPolicy) logFields(wait time.Duration) map[string]any {
 	return fields
 }
 
-// isRetryableResponse accepts throttling and transient server failures, and any error answer that carries Kore.ai's
-// rate-limit message whatever its status (the status of that answer is not documented).
+// isRetryableResponse accepts throttling and transient server failures, and any error answer that carries one of
+// Kore.ai's rate-limit messages whatever its status (the status of that answer is not documented).
 func isRetryableResponse(resp *http.Response) bool {
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
-	if resp.StatusCode < 400 {
-		return false
-	}
-	body := bodyBytes(resp)
-	return containsRateLimitMessage(string(body[:min(len(body), rateLimitScanBytes)]))
+	return rateLimitOfAnswer(resp.StatusCode, bodyBytes(resp)) != notRateLimited
 }
-
-// rateLimitScanBytes is how much of an error answer is searched for the rate-limit message: it comes first.
-const rateLimitScanBytes = 4 << 10
 
 // retryWait honours a Retry-After that asks for a wait, never shorter than the backoff's floor; otherwise (no header,
 // 0, a negative number or a date in the past) it backs off with jitter, so that a server saying "slow down" without

@@ -12,6 +12,10 @@ import (
 // rolesPath is the Get Roles API.
 const rolesPath = "/api/public/roles"
 
+// ScopeRoleManagement is the Admin Console API scope of Get Groups, Get User Roles Details, Get Roles, Export
+// Roles and Get Bots.
+const ScopeRoleManagement = "Profile Management > Role Management"
+
 // The role types Get Roles takes.
 const (
 	RoleTypeAdmin = "admin"
@@ -99,7 +103,8 @@ func (c *Client) ListRoles(ctx context.Context, roleType string, pageSize int) (
 		name: roleType + " roles", one: "role", many: "roles",
 		path: rolesPath, itemsKey: "roles", pageSize: pageSize,
 		query: url.Values{"roleType": {roleType}},
-		id:    roleKey,
+		scope: ScopeRoleManagement, idField: `"_id" (or, for an admin role, "role")`,
+		id: roleKey,
 	}
 	return sharedRead(ctx, c, roles.shareKey(0), func(ctx context.Context) (*RoleList, error) {
 		read, err := walk(ctx, c, roles)

@@ -83,6 +83,9 @@ func bodyBytes(resp *http.Response) []byte {
 	if b, ok := resp.Body.(bufferedBody); ok {
 		return b.data
 	}
+	if resp.Body == nil {
+		return nil
+	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes))
 	resp.Body.Close()
 	return data

@@ -57,7 +57,10 @@ func (c *Client) ListUserRoles(ctx context.Context, pageSize int) (*UserRoleList
 	users := &listing[UserRoles]{
 		name: "user roles", one: "user", many: "users",
 		path: userRolesPath, itemsKey: "users", pageSize: pageSize,
-		id: func(u *UserRoles) string { return u.ID },
+		scope: ScopeRoleManagement, idField: `"userId"`,
+		// Kore.ai encrypts Get User Roles Details for apps that enforce payload encryption.
+		encrypted: true,
+		id:        func(u *UserRoles) string { return u.ID },
 	}
 	return sharedRead(ctx, c, users.shareKey(0), func(ctx context.Context) (*UserRoleList, error) {
 		read, err := walk(ctx, c, users)

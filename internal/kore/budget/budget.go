@@ -194,6 +194,32 @@ func (b *Budget) AfterRefusal(ctx context.Context) (time.Duration, error) {
 	return wait, err
 }
 
+// SpendHour records that the server refused a request because the account's hourly limit is spent, and returns
+// when the budget expects the hour to free: when the oldest request of the last hour that this machine knows of
+// leaves the long window, or a whole long window from now when it knows of none (other machines spent it), and
+// never sooner than the windows require anyway. Until then every process sharing the record waits or, past its
+// deadline, fails at once: nothing more is sent for the account before the server could accept it.
+func (b *Budget) SpendHour(ctx context.Context) (time.Time, error) {
+	var freesAt int64
+	err := b.update(ctx, func(r *record, now int64) {
+		long := b.span(b.cfg.LongWindow)
+		freesAt = now + long
+		if len(r.sent) > 0 { // pruned: every entry is within the long window
+			freesAt = r.sent[0] + long
+		}
+		wait, _ := b.delay(r, now)
+		freesAt = max(freesAt, now+int64(wait))
+		// PerHour requests sent one long window before freesAt fill the long window until then.
+		spent := make([]int64, b.cfg.PerHour, b.cfg.PerHour+len(r.sent))
+		for i := range spent {
+			spent[i] = freesAt - long
+		}
+		r.sent = append(spent, r.sent...)
+		slices.Sort(r.sent)
+	})
+	return time.Unix(0, freesAt), err
+}
+
 // Delay says how long from now until the windows allow one more request, without taking a slot.
 func (b *Budget) Delay(ctx context.Context) (time.Duration, error) {
 	var wait time.Duration
