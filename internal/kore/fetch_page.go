@@ -19,6 +19,9 @@ func (c *Client) FetchPage(ctx context.Context, path string, query url.Values) (
 	if len(query) > 0 {
 		target += "?" + query.Encode()
 	}
-	body, _, err := c.get(ctx, target, -1)
-	return body, err
+	got, err := c.get(ctx, target, request{endpoint: path, page: -1})
+	if err != nil {
+		return nil, err
+	}
+	return got.body, nil
 }
