@@ -11,7 +11,8 @@
 // optionally writes the URL to -url-file, logs one line per request to stderr (never the auth header) and
 // stops cleanly on SIGINT or SIGTERM. It listens on loopback addresses only. With -rate-limit N it refuses, as
 // Kore.ai does, any request that would put more than N requests into a rolling -rate-window (429 without
-// Retry-After).
+// Retry-After; -rate-limit-status and -rate-limit-text choose another status and Kore.ai's per-minute or hourly
+// text). With -hour-spent every request is refused with the hourly text.
 package main
 
 import (
@@ -34,6 +35,13 @@ import (
 	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
 )
 
+// rateLimitTexts are Kore.ai's documented rate-limit texts by their -rate-limit-text name.
+var rateLimitTexts = map[string]string{
+	"older":      fakekore.MsgRateLimited,
+	"per-minute": fakekore.MsgPerMinuteRateLimited,
+	"hourly":     fakekore.MsgHourlyRateLimited,
+}
+
 // shutdownGrace bounds how long a stop signal waits for requests in progress.
 const shutdownGrace = 5 * time.Second
 
@@ -50,6 +58,11 @@ type config struct {
 	requireJTI   bool
 	rateLimit    int
 	rateWindow   time.Duration
+	// rateStatus and rateText are the refusals' status and text; hourSpent refuses every request with the hourly
+	// text.
+	rateStatus int
+	rateText   string
+	hourSpent  bool
 }
 
 func main() {
@@ -90,7 +103,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var intercept fakekore.Interceptor
 	if cfg.rateLimit > 0 {
-		intercept = fakekore.NewWindowLimit(cfg.rateLimit, cfg.rateWindow).Intercept
+		limit := fakekore.NewWindowLimit(cfg.rateLimit, cfg.rateWindow)
+		limit.Status, limit.Message = cfg.rateStatus, rateLimitTexts[cfg.rateText]
+		intercept = limit.Intercept
+	}
+	if cfg.hourSpent {
+		intercept = fakekore.RateLimitedText(-1, cfg.rateStatus, fakekore.MsgHourlyRateLimited)
 	}
 	groups := demoGroups(cfg.groups, cfg.users)
 	fake := fakekore.NewHandler(fakekore.Options{
@@ -168,6 +186,12 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 	flags.IntVar(&cfg.rateLimit, "rate-limit", 0,
 		"refuse (429, no Retry-After) requests beyond this many in any rolling -rate-window; 0 means no limit")
 	flags.DurationVar(&cfg.rateWindow, "rate-window", time.Minute, "the window of -rate-limit")
+	flags.IntVar(&cfg.rateStatus, "rate-limit-status", http.StatusTooManyRequests,
+		"the HTTP status of rate-limit refusals (Kore.ai documents none)")
+	flags.StringVar(&cfg.rateText, "rate-limit-text", "older",
+		"the text of -rate-limit's refusals: older, per-minute or hourly (Kore.ai's documented texts)")
+	flags.BoolVar(&cfg.hourSpent, "hour-spent", false,
+		"refuse every request with Kore.ai's hourly rate-limit text, as for an account whose hour is spent")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -190,6 +214,10 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-rate-limit %d: must be 0 (no limit) or more", cfg.rateLimit)}
 	case cfg.rateWindow <= 0:
 		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
+	case cfg.rateStatus < 400 || cfg.rateStatus > 599:
+		return cfg, usageError{fmt.Errorf("-rate-limit-status %d: must be an error status (400 to 599)", cfg.rateStatus)}
+	case rateLimitTexts[cfg.rateText] == "":
+		return cfg, usageError{fmt.Errorf("-rate-limit-text %q: must be older, per-minute or hourly", cfg.rateText)}
 	}
 	var err error
 	if cfg.offsets, err = parseOffsets(offsets); err != nil {

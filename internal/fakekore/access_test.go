@@ -272,15 +272,15 @@ func TestBadAccessListingRequestsAreRefused(t *testing.T) {
 			sep = "&"
 		}
 		t.Run(path+" without a token is answered 401", func(t *testing.T) {
-			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, ""), http.StatusUnauthorized, MsgInvalidToken, CodeInvalidToken)
+			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, ""), http.StatusUnauthorized, MsgInvalidCredentials, CodeInvalidToken)
 		})
 		t.Run(path+" with a token signed by another secret is answered 401", func(t *testing.T) {
 			token := signToken(t, jwt.SigningMethodHS256, "other-secret", validClaims("jti-x"))
-			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, token), http.StatusUnauthorized, MsgInvalidToken, CodeInvalidToken)
+			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, token), http.StatusUnauthorized, MsgInvalidCredentials, CodeInvalidToken)
 		})
-		t.Run(path+" with a token for another app is answered 401 out of scope", func(t *testing.T) {
+		t.Run(path+" with a token for another app is answered 401 invalid credentials", func(t *testing.T) {
 			token := signToken(t, jwt.SigningMethodHS256, testClientSecret, jwt.MapClaims{"appId": "cs-other"})
-			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, token), http.StatusUnauthorized, MsgScopeIncorrect, CodeInvalidToken)
+			assertError(t, do(t, http.DefaultClient, http.MethodGet, url, token), http.StatusUnauthorized, MsgInvalidCredentials, CodeInvalidToken)
 		})
 		for _, query := range []string{"limit=51", "limit=0", "offset=-1", "offset=x"} {
 			t.Run(path+" with "+query+" is answered 412", func(t *testing.T) {

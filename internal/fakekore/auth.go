@@ -2,6 +2,7 @@ package fakekore
 
 import (
 	"crypto/subtle"
+	"errors"
 	"sync"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -34,7 +35,7 @@ func newAuthenticator(opts Options) *authenticator {
 // check returns "" when token is accepted, otherwise the message of the 401 answer.
 func (a *authenticator) check(token string) string {
 	if token == "" {
-		return MsgInvalidToken
+		return MsgInvalidCredentials
 	}
 	if a.acceptToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(a.acceptToken)) == 1 {
 		return ""
@@ -47,11 +48,15 @@ func (a *authenticator) check(token string) string {
 	}
 
 	claims := jwt.MapClaims{}
-	if _, err := a.parser.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return a.secret, nil }); err != nil {
+	parsed, err := a.parser.ParseWithClaims(token, claims, func(*jwt.Token) (any, error) { return a.secret, nil })
+	if err != nil {
+		if errors.Is(err, jwt.ErrTokenSignatureInvalid) && parsed != nil && parsed.Method == jwt.SigningMethodHS256 {
+			return MsgInvalidCredentials // an HS256 token signed with another app's secret
+		}
 		return MsgInvalidToken
 	}
 	if appID, _ := claims["appId"].(string); appID != a.clientID {
-		return MsgScopeIncorrect
+		return MsgInvalidCredentials
 	}
 	if a.requireJTI && !a.firstUse(claims["jti"]) {
 		return MsgInvalidToken

@@ -21,13 +21,13 @@ func TestSignedTokens(t *testing.T) {
 		{"a token signed with the client secret for the client id is accepted", valid, ""},
 		{"a token without iat, exp or jti is accepted", signToken(t, jwt.SigningMethodHS256, testClientSecret,
 			jwt.MapClaims{"appId": testClientID, "sub": "terraform"}), ""},
-		{"a missing auth header is refused", "", MsgInvalidToken},
-		{"a token signed with another secret is refused", signToken(t, jwt.SigningMethodHS256, "other-secret",
-			validClaims("jti-other-secret")), MsgInvalidToken},
-		{"a token for another app is refused as out of scope", signToken(t, jwt.SigningMethodHS256,
-			testClientSecret, jwt.MapClaims{"appId": "cs-other", "sub": "terraform"}), MsgScopeIncorrect},
-		{"a token without appId is refused as out of scope", signToken(t, jwt.SigningMethodHS256,
-			testClientSecret, jwt.MapClaims{"sub": "terraform"}), MsgScopeIncorrect},
+		{"a missing auth header is refused", "", MsgInvalidCredentials},
+		{"a token signed with another secret is refused as invalid credentials", signToken(t, jwt.SigningMethodHS256,
+			"other-secret", validClaims("jti-other-secret")), MsgInvalidCredentials},
+		{"a token for another app is refused as invalid credentials", signToken(t, jwt.SigningMethodHS256,
+			testClientSecret, jwt.MapClaims{"appId": "cs-other", "sub": "terraform"}), MsgInvalidCredentials},
+		{"a token without appId is refused as invalid credentials", signToken(t, jwt.SigningMethodHS256,
+			testClientSecret, jwt.MapClaims{"sub": "terraform"}), MsgInvalidCredentials},
 		{"an expired token is refused", signToken(t, jwt.SigningMethodHS256, testClientSecret, jwt.MapClaims{
 			"appId": testClientID, "iat": now.Add(-time.Hour).Unix(), "exp": now.Add(-time.Minute).Unix()}),
 			MsgInvalidToken},
@@ -116,7 +116,7 @@ func TestReadyMadeTokenIsAccepted(t *testing.T) {
 			Options{AcceptJWT: "ready.made.token", ClientID: testClientID, ClientSecret: testClientSecret},
 			signed, ""},
 		{"without credentials any token is accepted", Options{}, "anything", ""},
-		{"without credentials a missing header is still refused", Options{}, "", MsgInvalidToken},
+		{"without credentials a missing header is still refused", Options{}, "", MsgInvalidCredentials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,5 +134,5 @@ func TestReadyMadeTokenIsAccepted(t *testing.T) {
 func TestRoutingThenAuthenticationThenValidation(t *testing.T) {
 	s := newTestServer(t, Options{ClientID: testClientID, ClientSecret: testClientSecret})
 	assertError(t, do(t, http.DefaultClient, http.MethodGet, s.URL+"/nowhere", ""), http.StatusNotFound, MsgNotFound, 404)
-	assertError(t, get(t, s, "limit=0", ""), http.StatusUnauthorized, MsgInvalidToken, CodeInvalidToken)
+	assertError(t, get(t, s, "limit=0", ""), http.StatusUnauthorized, MsgInvalidCredentials, CodeInvalidToken)
 }

@@ -55,6 +55,32 @@ func RateLimited(n int, retryAfter string) Interceptor {
 	})
 }
 
+// RateLimitedText answers the first n requests with status and msg in Kore.ai's error answer, and no
+// Retry-After: the documented rate-limit texts (MsgPerMinuteRateLimited, MsgHourlyRateLimited, MsgRateLimited)
+// come with no documented status. n < 0 answers every request so.
+func RateLimitedText(n, status int, msg string) Interceptor {
+	answer := func(w http.ResponseWriter, _ *http.Request) { WriteError(w, status, msg, status) }
+	if n < 0 {
+		return func(_ int, w http.ResponseWriter, r *http.Request) bool {
+			answer(w, r)
+			return true
+		}
+	}
+	return firstN(n, answer)
+}
+
+// MissingScope refuses every request for path as Kore.ai refuses an app without the endpoint's API scope: 401
+// "Permission denied. Scope is incorrect!" with code 4002.
+func MissingScope(path string) Interceptor {
+	return func(_ int, w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != path {
+			return false
+		}
+		WriteError(w, http.StatusUnauthorized, MsgScopeIncorrect, CodeInvalidToken)
+		return true
+	}
+}
+
 // ServerErrors answers the first n requests with status and an errors body naming it.
 func ServerErrors(n int, status int) Interceptor {
 	return firstN(n, func(w http.ResponseWriter, _ *http.Request) {

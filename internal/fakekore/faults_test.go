@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -209,4 +210,48 @@ func TestWriteError(t *testing.T) {
 	WriteError(w, http.StatusConflict, `quote " and <tag>`, 4090)
 	resp := response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
 	assertError(t, resp, http.StatusConflict, `quote " and <tag>`, 4090)
+}
+
+// The documented rate-limit texts come with whatever status a test gives them, and no Retry-After; a missing
+// scope refuses only its path.
+func TestRateLimitedTextAndMissingScope(t *testing.T) {
+	s := New(Options{Groups: SampleGroups(), Intercept: Chain(MissingScope(BotsPath),
+		RateLimitedText(1, http.StatusBadRequest, MsgPerMinuteRateLimited))})
+	defer s.Close()
+	get := func(path string) (int, string, http.Header) {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+path+"?offset=0&limit=10", nil)
+		req.Header.Set("auth", "token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body), resp.Header
+	}
+	if status, body, _ := get(BotsPath); status != 401 || !strings.Contains(body, MsgScopeIncorrect) {
+		t.Errorf("bots: %d %s, want the scope refusal", status, body)
+	}
+	if status, body, header := get(GroupsPath); status != 400 || !strings.Contains(body, MsgPerMinuteRateLimited) ||
+		header.Get("Retry-After") != "" {
+		t.Errorf("first groups request: %d %s, want the per-minute text without Retry-After", status, body)
+	}
+	if status, _, _ := get(GroupsPath); status != 200 {
+		t.Errorf("second groups request: %d, want 200", status)
+	}
+
+	always := New(Options{Intercept: RateLimitedText(-1, http.StatusForbidden, MsgHourlyRateLimited)})
+	defer always.Close()
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodGet, always.URL+GroupsPath, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 403 || !strings.Contains(string(body), MsgHourlyRateLimited) {
+			t.Errorf("%d %s, want the hourly text every time", resp.StatusCode, body)
+		}
+	}
 }

@@ -15,6 +15,10 @@ type WindowLimit struct {
 	limit  int
 	window time.Duration
 	now    func() time.Time
+	// Status and Message are the refusal's; NewWindowLimit sets 429 and MsgRateLimited. Kore.ai documents neither
+	// the status nor which of its texts a refusal carries.
+	Status  int
+	Message string
 
 	mu       sync.Mutex
 	accepted []time.Time // arrivals of the requests let through within the last window, oldest first
@@ -23,7 +27,8 @@ type WindowLimit struct {
 
 // NewWindowLimit allows limit requests in any window; NewWindowLimit(60, time.Minute) is Kore.ai's admin API limit.
 func NewWindowLimit(limit int, window time.Duration) *WindowLimit {
-	return &WindowLimit{limit: limit, window: window, now: time.Now}
+	return &WindowLimit{limit: limit, window: window, now: time.Now, Status: http.StatusTooManyRequests,
+		Message: MsgRateLimited}
 }
 
 // Intercept answers the request with a 429 when the window is full, and otherwise lets it through.
@@ -32,7 +37,7 @@ func (l *WindowLimit) Intercept(_ int, w http.ResponseWriter, _ *http.Request) b
 		return false
 	}
 	l.refused.Add(1)
-	WriteError(w, http.StatusTooManyRequests, MsgRateLimited, http.StatusTooManyRequests)
+	WriteError(w, l.Status, l.Message, l.Status)
 	return true
 }
 

@@ -28,12 +28,17 @@ const GroupsPath = "/api/public/groups"
 
 // Messages and codes Kore.ai uses in its {"errors":[{"msg","code"}]} bodies.
 const (
-	MsgInvalidToken     = "Invalid JWT token"
-	MsgScopeIncorrect   = "Permission denied. Scope is incorrect!"
-	MsgRateLimited      = "Rate limit for this API has been reached. Please try again after some time."
-	MsgValidation       = "Validation errors/ Invalid arguments"
-	MsgNotFound         = "Not Found"
-	MsgMethodNotAllowed = "Method Not Allowed"
+	MsgInvalidCredentials = "Invalid SDK credentials"
+	MsgInvalidToken       = "Invalid JWT token"
+	MsgScopeIncorrect     = "Permission denied. Scope is incorrect!"
+	MsgRateLimited        = "Rate limit for this API has been reached. Please try again after some time."
+	// MsgPerMinuteRateLimited and MsgHourlyRateLimited are the texts of Kore.ai's current rate-limit page, which
+	// documents neither their status nor a Retry-After.
+	MsgPerMinuteRateLimited = "You've exceeded the per-minute rate limit. Please wait for sometime before retrying."
+	MsgHourlyRateLimited    = "You've exceeded the hourly rate limit. Please wait for sometime before retrying."
+	MsgValidation           = "Validation errors/ Invalid arguments"
+	MsgNotFound             = "Not Found"
+	MsgMethodNotAllowed     = "Method Not Allowed"
 
 	// CodeInvalidToken is the code Kore.ai sends with its 401 answers.
 	CodeInvalidToken = 4002
@@ -50,7 +55,8 @@ type Interceptor = func(seq int, w http.ResponseWriter, r *http.Request) bool
 type Options struct {
 	// ClientID and ClientSecret: when ClientSecret is set, a request must carry an HS256 JWT signed with it,
 	// not expired and not issued in the future (exp, nbf and iat are checked when present), whose appId claim
-	// equals ClientID (otherwise 401 "Permission denied. Scope is incorrect!").
+	// equals ClientID. As Kore.ai does, a missing header, another secret or another app is refused 401 "Invalid SDK
+	// credentials", a value that is not a JWT at all "Invalid JWT token".
 	ClientID, ClientSecret string
 	// AcceptJWT, when set, is a ready-made token accepted as is, instead of or besides signed ones. With neither
 	// ClientSecret nor AcceptJWT set, any non-empty auth header is accepted; a missing one is always refused.

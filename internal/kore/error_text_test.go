@@ -49,8 +49,8 @@ func TestErrorTextNamesWhatAppliesAndNothingElse(t *testing.T) {
 			err: &kore.APIError{StatusCode: 302, Page: -1}, notWant: []string{"points"}},
 
 		{name: "a decode error on the first page names it",
-			err:  &kore.DecodeError{StatusCode: 200, Page: 0, Err: errors.New("bad"), Endpoint: "roles"},
-			want: []string{"HTTP 200 for roles page 0 with an empty body that is not a roles page (bad)"},
+			err:     &kore.DecodeError{StatusCode: 200, Page: 0, Err: errors.New("bad"), Endpoint: "roles"},
+			want:    []string{"HTTP 200 for roles page 0 with an empty body that is not a roles page (bad)"},
 			notWant: []string{"encrypt"}},
 		{name: "a decode error outside a listing names no page",
 			err: &kore.DecodeError{StatusCode: 200, Page: -1, Err: errors.New("bad"), Endpoint: "groups"}, notWant: []string{"groups page -1", "page 0"}},

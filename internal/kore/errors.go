@@ -162,8 +162,11 @@ func describeBody(size int, contentType string) string {
 	return fmt.Sprintf("a body of %d %s of content type %q", size, unit, contentType)
 }
 
+// isRateLimited reads the rate limit from the answer's whole body when the request path made the error, and from
+// the status and the message otherwise.
 func (e *APIError) isRateLimited() bool {
-	return e.rateLimit != notRateLimited
+	return e.rateLimit != notRateLimited || e.StatusCode == http.StatusTooManyRequests ||
+		rateLimitIn(e.Message) != notRateLimited
 }
 
 // IsUnauthorized reports whether err comes from a 401 or 403 answer: bad credentials or a missing API scope. A

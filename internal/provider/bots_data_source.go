@@ -101,7 +101,7 @@ func (d *botsDataSource) encodeState(ctx context.Context, config tfsdk.Config) (
 	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
 
 	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, "Bots", st.cfg.Timeouts,
+	list, readDiags := readListing(ctx, client, botsListing, st.cfg.Timeouts,
 		func(ctx context.Context) (*kore.BotList, []string, error) {
 			list, err := client.ListBots(ctx, st.pageSize)
 			if err != nil {

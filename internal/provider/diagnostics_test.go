@@ -48,7 +48,7 @@ func TestDescribeReadError(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			summary, detail := describeReadError(tc.ctx, tc.err, 90*time.Second, "groups")
+			summary, detail := describeReadError(tc.ctx, tc.err, 90*time.Second, groupsListing)
 			if summary != tc.summary {
 				t.Errorf("summary %q, want %q (detail %q)", summary, tc.summary, detail)
 			}
@@ -77,7 +77,7 @@ func TestDescribeReadErrorNamesTheListing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, detail := describeReadError(context.Background(), tc.err, time.Minute, "users")
+			_, detail := describeReadError(context.Background(), tc.err, time.Minute, usersListing)
 			if !strings.Contains(detail, tc.want) || strings.Contains(detail, "groups") {
 				t.Errorf("detail %q: want it to say %q and never groups", detail, tc.want)
 			}
@@ -101,7 +101,7 @@ func TestDescribeReadErrorAfterAnInterrupt(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			summary, detail := describeReadError(interrupted, errors.New(tc.err), time.Minute, "groups")
+			summary, detail := describeReadError(interrupted, errors.New(tc.err), time.Minute, groupsListing)
 			if summary != "Kore.ai Read Cancelled" || detail != tc.detail {
 				t.Errorf("%q: %q, want \"Kore.ai Read Cancelled\": %q", summary, detail, tc.detail)
 			}

@@ -99,7 +99,7 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 			err:         &kore.APIError{StatusCode: 403, Page: 0, Message: "Rate limit for this API has been reached"},
 			wantSummary: "Kore.ai Rate Limit Reached", wantOnce: []string{"60 requests a minute"}},
 		{name: "a 401", err: &kore.APIError{StatusCode: 401, Page: 0, Message: "Invalid JWT token"},
-			wantSummary: "Kore.ai Refused the Token", wantOnce: []string{"Profile Management > Role Management"}},
+			wantSummary: "Kore.ai Refused the Token", wantOnce: []string{"not a JWT"}},
 		{name: "a Retry-After beyond the deadline",
 			err:         &kore.WaitPastDeadlineError{Wait: time.Hour, Left: time.Minute, RetryAfter: true, Err: rateLimited},
 			wantSummary: "Kore.ai Read Would Outlast Its Time Limit", wantOnce: []string{"Retry-After", "timeouts.read"}},
@@ -124,7 +124,7 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout, "groups")
+			summary, detail := describeReadError(ctx, tt.err, defaultReadTimeout, groupsListing)
 			if summary != tt.wantSummary {
 				t.Errorf("summary = %q, want %q", summary, tt.wantSummary)
 			}

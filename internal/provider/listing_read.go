@@ -21,7 +21,7 @@ const defaultReadTimeout = 10 * time.Minute
 // readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read, keeping
 // as much of the members as members says (or more, when a read that keeps more is shared).
 func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, members kore.Members, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
-	return readListing(ctx, client, "Groups", t, func(ctx context.Context) (*kore.GroupList, []string, error) {
+	return readListing(ctx, client, groupsListing, t, func(ctx context.Context) (*kore.GroupList, []string, error) {
 		list, err := client.ListGroupsKeeping(ctx, pageSize, members)
 		if err != nil {
 			return nil, nil, err
@@ -32,8 +32,8 @@ func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, membe
 
 // readListing runs one data source's read of a Kore.ai listing, the same way for every listing: bounded by
 // timeouts.read, cancelled by an interrupt, its failure described with advice and its notes turned into warnings.
-// title names the listing in diagnostics, such as "Groups" or "Users"; read returns the list and its warnings.
-func readListing[L any](ctx context.Context, client *kore.Client, title string, t timeouts.Value,
+// subject names the listing in diagnostics; read returns the list and its warnings.
+func readListing[L any](ctx context.Context, client *kore.Client, subject listingSubject, t timeouts.Value,
 	read func(context.Context) (*L, []string, error)) (*L, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if client == nil {
@@ -54,12 +54,12 @@ func readListing[L any](ctx context.Context, client *kore.Client, title string, 
 
 	list, warnings, err := read(ctx)
 	if err != nil {
-		summary, detail := describeReadError(ctx, err, timeout, strings.ToLower(title))
+		summary, detail := describeReadError(ctx, err, timeout, subject)
 		diags.AddError(summary, client.Redact(detail))
 		return nil, diags
 	}
 	for _, w := range warnings {
-		diags.AddWarning("Kore.ai "+title+" May Be Inexact", client.Redact(w))
+		diags.AddWarning("Kore.ai "+subject.title+" May Be Inexact", client.Redact(w))
 	}
 	return list, diags
 }

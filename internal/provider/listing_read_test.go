@@ -146,7 +146,7 @@ func TestReadListing_namesTheListingInWarningsAndErrors(t *testing.T) {
 	s := newTestServer(t, nil)
 	client := testClient(t, s)
 
-	list, diags := readListing(context.Background(), client, "Users", noTimeouts,
+	list, diags := readListing(context.Background(), client, usersListing, noTimeouts,
 		func(context.Context) (*[]string, []string, error) {
 			return &[]string{"u-1"}, []string{"user \"u-1\" appeared on pages 0 and 1"}, nil
 		})
@@ -155,7 +155,7 @@ func TestReadListing_namesTheListingInWarningsAndErrors(t *testing.T) {
 		t.Errorf("want the list and one warning titled for users, got %v, %v", list, diags)
 	}
 
-	_, diags = readListing(context.Background(), client, "Users", noTimeouts,
+	_, diags = readListing(context.Background(), client, usersListing, noTimeouts,
 		func(context.Context) (*[]string, []string, error) {
 			return nil, nil, &kore.PaginationError{Page: 1, Reason: "a short page", Endpoint: "user roles"}
 		})
@@ -165,7 +165,7 @@ func TestReadListing_namesTheListingInWarningsAndErrors(t *testing.T) {
 	}
 
 	var deadline time.Time
-	_, diags = readListing(context.Background(), client, "Users", timeoutsObject("150ms"),
+	_, diags = readListing(context.Background(), client, usersListing, timeoutsObject("150ms"),
 		func(ctx context.Context) (*[]string, []string, error) {
 			deadline, _ = ctx.Deadline()
 			<-ctx.Done()
@@ -176,7 +176,7 @@ func TestReadListing_namesTheListingInWarningsAndErrors(t *testing.T) {
 		t.Errorf("want the read bounded by timeouts.read = 150ms, got %v", diags)
 	}
 
-	_, diags = readListing(context.Background(), nil, "Users", noTimeouts,
+	_, diags = readListing(context.Background(), nil, usersListing, noTimeouts,
 		func(context.Context) (*[]string, []string, error) {
 			t.Error("read without a client")
 			return nil, nil, nil

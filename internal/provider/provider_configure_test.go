@@ -2,6 +2,7 @@ package provider
 
 import (
 	"math/big"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -302,17 +303,28 @@ func TestAccGroupsDataSource_apiFailuresEndInClearErrors(t *testing.T) {
 		fault fakekore.Interceptor
 		want  *regexp.Regexp
 	}{
-		"a refused token": {
+		"a token that is not a JWT": {
 			fault: fakekore.Unauthorized("Invalid JWT token"),
-			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*HTTP 401[\s\S]*Invalid\s+JWT\s+token[\s\S]*Admin\s+Console[\s\S]*Profile\s+Management\s+>\s+Role\s+Management[\s\S]*JWE`),
+			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*HTTP 401[\s\S]*Invalid\s+JWT\s+token[\s\S]*not\s+a\s+JWT[\s\S]*HS256`),
+		},
+		"credentials of no app of the host's account": {
+			fault: fakekore.Unauthorized(fakekore.MsgInvalidCredentials),
+			want: regexp.MustCompile(`Kore.ai Refused the Credentials[\s\S]*Invalid\s+SDK\s+credentials[\s\S]*client_id\s+and\s+client_secret` +
+				`[\s\S]*region[\s\S]*eu-bots\.kore\.ai`),
 		},
 		"a wrong scope": {
-			fault: fakekore.Unauthorized("Permission denied. Scope is incorrect!"),
-			want:  regexp.MustCompile(`Kore.ai Refused the Token[\s\S]*Scope\s+is\s+incorrect[\s\S]*Profile\s+Management`),
+			fault: fakekore.MissingScope(fakekore.GroupsPath),
+			want: regexp.MustCompile(`Kore.ai App Lacks an API Scope[\s\S]*Scope\s+is\s+incorrect[\s\S]*credentials\s+are\s+right` +
+				`[\s\S]*kore_groups\s+and\s+kore_group\s+needs:\s+Profile\s+Management\s+>\s+Role\s+Management`),
 		},
 		"a body that is not JSON": {
 			fault: fakekore.InvalidJSON(),
-			want:  regexp.MustCompile(`Kore.ai Sent an Unreadable Answer[\s\S]*HTTP 200[\s\S]*DOCTYPE`),
+			want:  regexp.MustCompile(`Kore.ai Sent an Unreadable Answer[\s\S]*HTTP 200[\s\S]*a\s+body\s+of\s+\d+\s+bytes`),
+		},
+		"an account whose hour is spent": {
+			fault: fakekore.RateLimitedText(-1, http.StatusBadRequest, fakekore.MsgHourlyRateLimited),
+			want: regexp.MustCompile(`Kore.ai Hourly Rate Limit Reached[\s\S]*hourly\s+rate\s+limit[\s\S]*1,800\s+requests\s+an\s+hour` +
+				`[\s\S]*every\s+tool\s+that\s+uses\s+the\s+account`),
 		},
 		"pages that never end": {
 			fault: fakekore.StuckPagination(),

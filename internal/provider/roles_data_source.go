@@ -98,7 +98,7 @@ func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
 
 	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, "Roles", st.cfg.Timeouts,
+	list, readDiags := readListing(ctx, client, rolesListing, st.cfg.Timeouts,
 		func(ctx context.Context) (*kore.RoleList, []string, error) {
 			list, err := client.ListRoles(ctx, roleType, st.pageSize)
 			if err != nil {

@@ -400,7 +400,9 @@ func TestRolesAndBots_readFailuresAndWarnings(t *testing.T) {
 		detail    string
 	}{
 		{"a refused token", fakekore.Unauthorized(fakekore.MsgInvalidToken), tfprotov6.DiagnosticSeverityError,
-			"Kore.ai Refused the Token", "Profile Management > Role Management"},
+			"Kore.ai Refused the Token", "not a JWT"},
+		{"a missing scope", fakekore.Unauthorized(fakekore.MsgScopeIncorrect), tfprotov6.DiagnosticSeverityError,
+			"Kore.ai App Lacks an API Scope", "needs: Profile Management > Role Management"},
 		{"a login page instead of JSON", fakekore.InvalidJSON(), tfprotov6.DiagnosticSeverityError,
 			"Kore.ai Sent an Unreadable Answer", "not at a proxy or a login page"},
 		{"pages that never end", fakekore.StuckPagination(), tfprotov6.DiagnosticSeverityError,

@@ -120,7 +120,7 @@ func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	}
 
 	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, "Users", cfg.Timeouts,
+	list, readDiags := readListing(ctx, client, usersListing, cfg.Timeouts,
 		func(ctx context.Context) (*kore.UserRoleList, []string, error) {
 			list, err := client.ListUserRoles(ctx, st.pageSize)
 			if err != nil {

@@ -353,7 +353,7 @@ func TestAccUsersDataSource_invalidArgumentsAreRefusedBeforeAnyRequest(t *testin
 	}
 }
 
-// A token Kore.ai refuses (401), or one of an app without the scope (403), ends in advice on the app to create.
+// An app without the scope (refused 401, or 403) is told which scope kore_users needs, not to check its secret.
 func TestAccUsersDataSource_refusedTokenSaysWhichAppAndScope(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
@@ -369,8 +369,8 @@ func TestAccUsersDataSource_refusedTokenSaysWhichAppAndScope(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
 					Config: providerConfig(s) + `data "kore_users" "all" {}`,
-					ExpectError: regexp.MustCompile(fmt.Sprintf(`Kore.ai Refused the Token[\s\S]*HTTP\s+%d[\s\S]*user\s+roles\s+page\s+0`+
-						`[\s\S]*Admin\s+Console[\s\S]*Profile\s+Management\s+>\s+Role\s+Management`, status)),
+					ExpectError: regexp.MustCompile(fmt.Sprintf(`Kore.ai App Lacks an API Scope[\s\S]*HTTP\s+%d[\s\S]*user\s+roles\s+page\s+0`+
+						`[\s\S]*kore_users\s+needs:\s+Profile\s+Management\s+>\s+Role\s+Management[\s\S]*Admin\s+Console`, status)),
 				}},
 			})
 		})
