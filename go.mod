@@ -17,8 +17,10 @@ require (
 	github.com/hashicorp/terraform-plugin-log v0.11.0
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/vmihailenco/msgpack/v5 v5.4.1
+	go.yaml.in/yaml/v4 v4.0.0
 	golang.org/x/crypto v0.50.0
 	golang.org/x/sync v0.25.0
+	gopkg.in/dnaeon/go-vcr.v4 v4.0.8
 )
 
 require (

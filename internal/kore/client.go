@@ -93,6 +93,12 @@ type Config struct {
 	// removes access wherever it is mapped. For an account whose API is known to miscount.
 	AllowInexactReads bool
 
+	// Transport, if set, carries each attempt in place of the client's own pooled transport; nil means the
+	// default. The client still signs every attempt, keeps the account budget, retries and caps the body above it,
+	// so the transport sees the auth header: one that records requests must drop it before writing anything. The
+	// transport decides TLS and proxies itself, so it excludes Insecure and CACertificate.
+	Transport http.RoundTripper
+
 	// hooks are knobs for the tests of this package (see export_test.go); a pointer keeps Config comparable.
 	hooks *hooks
 }
@@ -188,6 +194,10 @@ func New(cfg Config) (*Client, error) {
 	if maxConcurrency < 1 || maxConcurrency > MaxConcurrencyLimit {
 		return nil, fmt.Errorf("max concurrency is %d: it must be from 1 to %d", maxConcurrency, MaxConcurrencyLimit)
 	}
+	if cfg.Transport != nil && (cfg.Insecure || strings.TrimSpace(cfg.CACertificate) != "") {
+		return nil, errors.New("a transport of its own excludes insecure and a CA certificate: set them on the " +
+			"transport")
+	}
 	tlsConfig, err := newTLSConfig(cfg.Insecure, cfg.CACertificate)
 	if err != nil {
 		return nil, err
@@ -243,9 +253,13 @@ func New(cfg Config) (*Client, error) {
 	if test.dial != nil {
 		pooled.DialContext = test.dial
 	}
+	var transport http.RoundTripper = pooled
+	if cfg.Transport != nil {
+		transport = cfg.Transport
+	}
 	c.httpClient = &http.Client{
 		Transport: &attemptTransport{
-			base:         pooled,
+			base:         transport,
 			budget:       c.budget,
 			tokens:       tokens,
 			timeout:      timeout,
