@@ -167,7 +167,8 @@ func (c *listingCheck) answer(x *exchange) {
 	case jsonKindOf(total) != kindInteger:
 		c.out.add(fmt.Sprintf(`"total" is %s, want an integer`, jsonKind(total)), where)
 	default:
-		n, err := total.(json.Number).Int64()
+		number, _ := total.(json.Number) // an integer's kind: always a json.Number
+		n, err := number.Int64()
 		if err != nil || n < 0 {
 			c.out.add(`"total" is negative or out of range`, where)
 			break

@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// answer is an exchange of path at offset and limit, answered 200 with body.
-func answer(path string, offset, limit int, body string) *exchange {
-	return &exchange{path: path, query: pageQuery(nil, offset, limit), status: 200, body: []byte(body)}
+// answer is an exchange of Get Groups at offset and limit, answered 200 with body.
+func answer(offset, limit int, body string) *exchange {
+	return &exchange{path: groupsPath, query: pageQuery(nil, offset, limit), status: 200, body: []byte(body)}
 }
 
 const (
@@ -41,83 +41,83 @@ func TestCheckEndpointNamesWhatDiffers(t *testing.T) {
 		want    string // "" means OK
 	}{
 		{name: "a whole listing that adds up", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(3, `"availableMore":false`, groupA, groupB, groupC)),
+			answer(0, 50, groupsPage(3, `"availableMore":false`, groupA, groupB, groupC)),
 		}},
 		{name: "the other spelling of the paging flag", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"moreAvailable":false`, groupA)),
+			answer(0, 50, groupsPage(1, `"moreAvailable":false`, groupA)),
 		}},
-		{name: "no paging flag", answers: []*exchange{answer(groupsPath, 0, 50, groupsPage(1, "", groupA))},
+		{name: "no paging flag", answers: []*exchange{answer(0, 50, groupsPage(1, "", groupA))},
 			want: "no paging flag (availableMore or moreAvailable)"},
 		{name: "two paging flags that disagree", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false,"moreAvailable":true`, groupA)),
+			answer(0, 50, groupsPage(1, `"availableMore":false,"moreAvailable":true`, groupA)),
 		}, want: "availableMore and moreAvailable disagree"},
 		{name: "a paging flag that is no boolean", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":"no"`, groupA)),
+			answer(0, 50, groupsPage(1, `"availableMore":"no"`, groupA)),
 		}, want: `"availableMore" is a string, want a boolean`},
-		{name: "no total", answers: []*exchange{answer(groupsPath, 0, 50, `{"availableMore":false,"groups":[]}`)},
+		{name: "no total", answers: []*exchange{answer(0, 50, `{"availableMore":false,"groups":[]}`)},
 			want: `no field "total"`},
 		{name: "a total that is no integer", answers: []*exchange{
-			answer(groupsPath, 0, 50, `{"total":1.5,"availableMore":false,"groups":[]}`)},
+			answer(0, 50, `{"total":1.5,"availableMore":false,"groups":[]}`)},
 			want: `"total" is a number with a fraction or exponent, want an integer`},
 		{name: "a negative total", answers: []*exchange{
-			answer(groupsPath, 0, 50, `{"total":-1,"availableMore":false,"groups":[]}`)},
+			answer(0, 50, `{"total":-1,"availableMore":false,"groups":[]}`)},
 			want: `"total" is negative`},
-		{name: "no items", answers: []*exchange{answer(groupsPath, 0, 50, `{"total":0,"availableMore":false}`)},
+		{name: "no items", answers: []*exchange{answer(0, 50, `{"total":0,"availableMore":false}`)},
 			want: `no field "groups"`},
 		{name: "items that are no array", answers: []*exchange{
-			answer(groupsPath, 0, 50, `{"total":0,"availableMore":false,"groups":{}}`)},
+			answer(0, 50, `{"total":0,"availableMore":false,"groups":{}}`)},
 			want: `"groups" is an object, want an array`},
-		{name: "an answer that is no object", answers: []*exchange{answer(groupsPath, 0, 50, `[]`)},
+		{name: "an answer that is no object", answers: []*exchange{answer(0, 50, `[]`)},
 			want: "the answer is an array, want an object"},
-		{name: "an answer that is not JSON", answers: []*exchange{answer(groupsPath, 0, 50, `<html>`)},
+		{name: "an answer that is not JSON", answers: []*exchange{answer(0, 50, `<html>`)},
 			want: "the answer is not JSON (offset=0&limit=50)"},
 		{name: "a refusal", answers: []*exchange{{path: groupsPath, query: pageQuery(nil, 0, 50), status: 401}},
 			want: "HTTP 401 (offset=0&limit=50)"},
 		{name: "a field of another type", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":7}`))},
+			answer(0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":7}`))},
 			want: "groups[].gN is an integer, want a string (offset=0&limit=50, item 0)"},
 		{name: "a null where none is read", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":null}`))},
+			answer(0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":null}`))},
 			want: "groups[].gN is null, want a string"},
 		{name: "a missing field", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a"}`))},
+			answer(0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a"}`))},
 			want: `groups[] has no field "gN"`},
 		{name: "an id of another shape", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"g-1","gN":"A"}`))},
+			answer(0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"g-1","gN":"A"}`))},
 			want: "groups[]._id does not look like a group id (e-…)"},
 		{name: "a child group of no documented form", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":"A","groups":[1]}`))},
+			answer(0, 50, groupsPage(1, `"availableMore":false`, `{"_id":"e-a","gN":"A","groups":[1]}`))},
 			want: "groups[].groups[] is an integer, which matches none of its documented forms"},
 		{name: "more items than the limit", answers: []*exchange{
-			answer(groupsPath, 0, 1, groupsPage(2, `"availableMore":false`, groupA, groupB))},
+			answer(0, 1, groupsPage(2, `"availableMore":false`, groupA, groupB))},
 			want: "an answer holds 2 items, more than the limit of 1"},
 		{name: "a short page that promises more", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(2, `"availableMore":true`, groupA))},
+			answer(0, 50, groupsPage(2, `"availableMore":true`, groupA))},
 			want: "fewer items than the limit although its paging flag says more"},
 		{name: "a total above the items", answers: []*exchange{
-			answer(groupsPath, 0, 50, groupsPage(4, `"availableMore":false`, groupA, groupB))},
+			answer(0, 50, groupsPage(4, `"availableMore":false`, groupA, groupB))},
 			want: "the total is 4 groups, but the pages held 2"},
 		{name: "a flag that the total contradicts", answers: []*exchange{
-			answer(groupsPath, 0, 2, groupsPage(3, `"availableMore":false`, groupA, groupB))},
+			answer(0, 2, groupsPage(3, `"availableMore":false`, groupA, groupB))},
 			want: "the paging flag says false, but the total (3) says true"},
 		{name: "an item on two pages", answers: []*exchange{
-			answer(groupsPath, 0, 2, groupsPage(4, `"availableMore":true`, groupA, groupB)),
-			answer(groupsPath, 1, 2, groupsPage(4, `"availableMore":true`, groupC, `{"_id":"e-d","gN":"D"}`)),
-			answer(groupsPath, 2, 2, groupsPage(4, `"availableMore":false`, groupA)),
+			answer(0, 2, groupsPage(4, `"availableMore":true`, groupA, groupB)),
+			answer(1, 2, groupsPage(4, `"availableMore":true`, groupC, `{"_id":"e-d","gN":"D"}`)),
+			answer(2, 2, groupsPage(4, `"availableMore":false`, groupA)),
 		}, want: "1 items appear on more than one page"},
 		{name: "offset=1 that fits neither meaning", answers: []*exchange{
-			answer(groupsPath, 0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB)),
-			answer(groupsPath, 1, 2, groupsPage(3, `"availableMore":false`, groupA)),
+			answer(0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB)),
+			answer(1, 2, groupsPage(3, `"availableMore":false`, groupA)),
 		}, want: "offset=1 answered 1 items, 1 of them also at offset=0: that fits neither"},
 		{name: "a total that changed between pages", answers: []*exchange{
-			answer(groupsPath, 0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB)),
-			answer(groupsPath, 1, 2, groupsPage(4, `"availableMore":false`, groupC)),
+			answer(0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB)),
+			answer(1, 2, groupsPage(4, `"availableMore":false`, groupC)),
 		}, want: "the total changed between pages (3, then 4)"},
 		{name: "a last page that promises more", answers: []*exchange{
-			answer(groupsPath, 0, 2, groupsPage(2, `"availableMore":true`, groupA, groupB)),
+			answer(0, 2, groupsPage(2, `"availableMore":true`, groupA, groupB)),
 		}, want: "the last page read says more are available"},
 		{name: "no answer at the page size", answers: []*exchange{
-			answer(groupsPath, 0, 3, groupsPage(1, `"availableMore":false`, groupA)),
+			answer(0, 3, groupsPage(1, `"availableMore":false`, groupA)),
 		}, want: "the recording holds no answer to offset=0&limit=2"},
 	}
 	for _, tt := range tests {
@@ -146,22 +146,22 @@ func TestCheckEndpointNamesWhatDiffers(t *testing.T) {
 // What offset means is told apart as internal/kore tells it, and said in the OK line; pages read at a page number
 // or at records to skip assemble into the same listing.
 func TestCheckEndpointFindsWhatOffsetMeans(t *testing.T) {
-	first := answer(groupsPath, 0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB))
+	first := answer(0, 2, groupsPage(3, `"availableMore":true`, groupA, groupB))
 	tests := []struct {
 		name   string
 		second *exchange
 		want   string
 	}{
-		{name: "a page number", second: answer(groupsPath, 1, 2, groupsPage(3, `"availableMore":false`, groupC)),
+		{name: "a page number", second: answer(1, 2, groupsPage(3, `"availableMore":false`, groupC)),
 			want: "3 groups, read whole in 2 pages of 2; paging flag availableMore; offset is a page number"},
-		{name: "records to skip", second: answer(groupsPath, 1, 2, groupsPage(3, `"availableMore":true`, groupB, groupC)),
+		{name: "records to skip", second: answer(1, 2, groupsPage(3, `"availableMore":true`, groupB, groupC)),
 			want: "offset is records to skip"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			answers := []*exchange{first, tt.second}
 			if strings.Contains(tt.name, "records") {
-				answers = append(answers, answer(groupsPath, 2, 2, groupsPage(3, `"availableMore":false`, groupC)))
+				answers = append(answers, answer(2, 2, groupsPage(3, `"availableMore":false`, groupC)))
 			}
 			result := checkGroups(2, true, answers...)
 			if !result.OK() || !strings.Contains(result.Line(), tt.want) {
@@ -172,23 +172,23 @@ func TestCheckEndpointFindsWhatOffsetMeans(t *testing.T) {
 
 	t.Run("an empty offset=1 of a short listing is a page number", func(t *testing.T) {
 		result := checkGroups(50, true,
-			answer(groupsPath, 0, 50, groupsPage(2, `"availableMore":false`, groupA, groupB)),
-			answer(groupsPath, 0, 2, groupsPage(2, `"availableMore":false`, groupA, groupB)),
-			answer(groupsPath, 1, 2, groupsPage(2, `"availableMore":false`)))
+			answer(0, 50, groupsPage(2, `"availableMore":false`, groupA, groupB)),
+			answer(0, 2, groupsPage(2, `"availableMore":false`, groupA, groupB)),
+			answer(1, 2, groupsPage(2, `"availableMore":false`)))
 		if !result.OK() || !strings.Contains(result.Line(), "offset is a page number") {
 			t.Fatalf("%s", result.Line())
 		}
 	})
 	t.Run("an empty offset=1 of a long listing differs", func(t *testing.T) {
 		result := checkGroups(50, false,
-			answer(groupsPath, 0, 2, groupsPage(5, `"availableMore":true`, groupA, groupB)),
-			answer(groupsPath, 1, 2, groupsPage(5, `"availableMore":false`)))
+			answer(0, 2, groupsPage(5, `"availableMore":true`, groupA, groupB)),
+			answer(1, 2, groupsPage(5, `"availableMore":false`)))
 		if !strings.Contains(result.Line(), "offset=1 answered no items although the total promises more") {
 			t.Fatalf("%s", result.Line())
 		}
 	})
 	t.Run("a single item says nothing", func(t *testing.T) {
-		result := checkGroups(50, true, answer(groupsPath, 0, 50, groupsPage(1, `"availableMore":false`, groupA)))
+		result := checkGroups(50, true, answer(0, 50, groupsPage(1, `"availableMore":false`, groupA)))
 		if !result.OK() || !strings.Contains(result.Line(), "offset not tested (fewer than 2 items)") {
 			t.Fatalf("%s", result.Line())
 		}
@@ -198,8 +198,8 @@ func TestCheckEndpointFindsWhatOffsetMeans(t *testing.T) {
 // A listing read in part says so, with how much of it was read.
 func TestCheckEndpointSaysAListingWasCheckedPartially(t *testing.T) {
 	result := checkGroups(2, false,
-		answer(groupsPath, 0, 2, groupsPage(7, `"availableMore":true`, groupA, groupB)),
-		answer(groupsPath, 1, 2, groupsPage(7, `"availableMore":true`, groupC, `{"_id":"e-d","gN":"D"}`)))
+		answer(0, 2, groupsPage(7, `"availableMore":true`, groupA, groupB)),
+		answer(1, 2, groupsPage(7, `"availableMore":true`, groupC, `{"_id":"e-d","gN":"D"}`)))
 	const want = "Get Groups: OK, checked partially (first 2 of 4 pages of 2: 4 of 7 groups; paging flag " +
 		"availableMore; offset is a page number)"
 	if result.Line() != want {

@@ -187,7 +187,11 @@ func tamperedCopy(t *testing.T, path string, change func(total int) int) string 
 		if err := json.Unmarshal([]byte(i.Response.Body), &page); err != nil {
 			t.Fatal(err)
 		}
-		page["total"] = change(int(page["total"].(float64)))
+		total, ok := page["total"].(float64)
+		if !ok {
+			t.Fatalf("the recorded total is %v", page["total"])
+		}
+		page["total"] = change(int(total))
 		body, _ := json.Marshal(page)
 		i.Response.Body = string(body)
 		changed++

@@ -68,7 +68,7 @@ func SettingsFromEnv(getenv func(string) string, now time.Time) (*Settings, erro
 	}
 	base, err := kore.ParseHost(s.Host)
 	if err != nil {
-		return nil, fmt.Errorf("%w: KORE_HOST: %s", ErrUsage, err)
+		return nil, fmt.Errorf("%w: KORE_HOST: %w", ErrUsage, err)
 	}
 	if s.CacheDir == "" {
 		if userCache, err := os.UserCacheDir(); err == nil && userCache != "" {

@@ -206,11 +206,12 @@ func rewriteJSON(data []byte, scrub func(path []string, value string) string) ([
 		elem := ""
 		if n := len(stack); n > 0 {
 			top := stack[n-1]
-			if top.count > 0 && !(top.object && !top.expectKey) {
+			if top.count > 0 && (!top.object || top.expectKey) {
 				out.WriteByte(',')
 			}
 			if top.object && top.expectKey {
-				top.key, top.expectKey = token.(string), false
+				key, _ := token.(string) // the decoder yields only strings in key position
+				top.key, top.expectKey = key, false
 				top.count++
 				writeJSONString(&out, top.key)
 				out.WriteByte(':')

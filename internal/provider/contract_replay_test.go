@@ -205,7 +205,11 @@ func TestAccContractReplay_aTotalChangedByHandFails(t *testing.T) {
 			if err := json.Unmarshal([]byte(i.Response.Body), &page); err != nil {
 				t.Fatal(err)
 			}
-			page["total"] = page["total"].(float64) + 1
+			total, ok := page["total"].(float64)
+			if !ok {
+				t.Fatalf("the recorded total is %v", page["total"])
+			}
+			page["total"] = total + 1
 			body, _ := json.Marshal(page)
 			i.Response.Body = string(body)
 			changed++
