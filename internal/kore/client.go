@@ -241,7 +241,9 @@ func New(cfg Config) (*Client, error) {
 	pooled.TLSClientConfig = tlsConfig
 	pooled.MaxIdleConnsPerHost = max(pooled.MaxIdleConnsPerHost, maxConcurrency)
 	if test.dial != nil {
+		// A test's dialer stands for the network itself: a proxy in the environment must not come between.
 		pooled.DialContext = test.dial
+		pooled.Proxy = nil
 	}
 	c.httpClient = &http.Client{
 		Transport: &attemptTransport{
