@@ -172,3 +172,39 @@ func TestReadsAreAnsweredFromTheSharedCache(t *testing.T) {
 		}
 	})
 }
+
+// A budget record that exists but cannot be used counts as a spent minute, and says so in a warning.
+func TestAnUnusableBudgetRecordIsAWarning(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	dir := t.TempDir()
+	logger := &captureLogger{}
+	cfg := testConfig(server, nil)
+	cfg.CacheDir, cfg.Logger, cfg.RequestsPerMinute = dir, logger, 5
+	// A short window of 300 ms: the spent "minute" is over quickly.
+	cfg = kore.WithBudgetWindows(cfg, 300*time.Millisecond, time.Second, time.Millisecond)
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	records, _ := filepath.Glob(filepath.Join(dir, "budget", "*.budget"))
+	if len(records) != 1 {
+		t.Fatalf("budget records = %v, want one", records)
+	}
+	if err := os.WriteFile(records[0], []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.HasPrefix(line, "WARN Kore.ai request budget record unusable") &&
+			strings.Contains(line, "does not check out") && strings.Contains(line, records[0])
+	}) {
+		t.Errorf("no warning says the budget record was unusable: %q", logger.all())
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.Contains(line, "waits for the account's request budget") && strings.Contains(line, "is spent")
+	}) {
+		t.Errorf("the request after the damage did not wait for the spent window: %q", logger.all())
+	}
+}

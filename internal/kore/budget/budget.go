@@ -56,6 +56,9 @@ type Config struct {
 	// OnFallback, if set, is told when the shared record becomes unusable after New and the budget continues in
 	// this process only.
 	OnFallback func(ctx context.Context, err error)
+	// OnDamaged, if set, is told when the shared record exists but cannot be read or does not check out, and so
+	// counts as a spent short window.
+	OnDamaged func(ctx context.Context, err error)
 }
 
 // Budget hands out the right to send one request. It is safe for concurrent use.
@@ -243,13 +246,14 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 // update runs change on the account's record under its lock and saves the result. A shared record that cannot be
 // locked, read or written any more makes the budget continue in this process.
 func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) error {
+	var damage error
 	apply := func(r *record) {
 		now := b.cfg.Now().UnixNano()
 		if r.damagedAt != 0 {
 			for range b.cfg.PerMinute {
 				r.sent = append(r.sent, r.damagedAt)
 			}
-			r.damagedAt = 0
+			r.damagedAt, damage = 0, r.damage
 		}
 		b.prune(r, now)
 		change(r, now)
@@ -258,6 +262,9 @@ func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) 
 	st := b.store
 	b.mu.Unlock()
 	err := st.update(ctx, apply)
+	if damage != nil && b.cfg.OnDamaged != nil {
+		b.cfg.OnDamaged(ctx, damage)
+	}
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
@@ -301,6 +308,7 @@ type record struct {
 	// so the budget takes the short window as spent at that moment: a server counting the same windows never has to
 	// refuse, and the cost is a wait of at most a short window after the damage. A missing record is simply empty.
 	damagedAt int64
+	damage    error // what was wrong with it, for Config.OnDamaged
 }
 
 // store keeps a record and serialises its updates.

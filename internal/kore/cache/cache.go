@@ -207,7 +207,8 @@ func (c *Cache) additionalData(name string) []byte {
 }
 
 // store seals data and replaces path with it in one step (temporary file, then rename), so that no reader sees
-// half an entry.
+// half an entry. It does not fsync: after a crash an entry may be torn or empty, and one that does not open (its
+// AEAD tag) is a miss, read again; a cache loses nothing it cannot get back.
 func (c *Cache) store(path, name string, data []byte) error {
 	aead, err := chacha20poly1305.NewX(c.key[:])
 	if err != nil {
