@@ -2,6 +2,7 @@ package budget
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func TestARecordThatCannotBeOpenedIsDamageAndAMissingOneIsEmpty(t *testing.T) {
 	}
 	// Nothing at all to date the damage by: it counts from now (the budget takes a moment in the future as now).
 	if got := damagedRecord(filepath.Join(dir, "gone", "x.budget"), nil, os.ErrInvalid); got.damagedAt != math.MaxInt64 ||
-		got.damage != os.ErrInvalid {
+		!errors.Is(got.damage, os.ErrInvalid) {
 		t.Errorf("an undatable damage read as %+v, want damage at the end of time", got)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "dir.budget"), 0o700); err != nil {
