@@ -208,3 +208,36 @@ func TestAnUnusableBudgetRecordIsAWarning(t *testing.T) {
 		t.Errorf("the request after the damage did not wait for the spent window: %q", logger.all())
 	}
 }
+
+// A cache entry's lock that cannot be taken lets the read go on without it, and says so in a warning.
+func TestACacheLockThatCannotBeTakenIsAWarning(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	dir := t.TempDir()
+	logger := &captureLogger{}
+	cfg := testConfig(server, nil)
+	// Every entry is expired at once, so every read takes its lock.
+	cfg.CacheDir, cfg.CacheTTL, cfg.Logger = dir, time.Nanosecond, logger
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	locks, _ := filepath.Glob(filepath.Join(dir, "cache", "*.lock"))
+	if len(locks) != 1 {
+		t.Fatalf("cache locks = %v, want one", locks)
+	}
+	// A directory where the lock file was: it cannot be opened, let alone locked.
+	if err := os.Remove(locks[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(locks[0], 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.HasPrefix(line, "WARN Kore.ai read cache entry not locked") && strings.Contains(line, locks[0])
+	}) {
+		t.Errorf("no warning says the cache entry could not be locked: %q", logger.all())
+	}
+}

@@ -35,6 +35,10 @@ func (c *Client) openReadCache(cfg Config) {
 		Account: accountIdentity(c.baseURL.String(), cfg),
 		Secret:  secret,
 		Salt:    c.baseURL.String() + "\x00" + cfg.ClientID,
+		OnLockError: func(ctx context.Context, err error) {
+			c.warn(ctx, "Kore.ai read cache entry not locked; reading without waiting for other processes",
+				map[string]any{"error": err.Error()})
+		},
 	})
 	if err != nil {
 		c.stateDirErr = err
