@@ -2,6 +2,7 @@ package kore_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -239,5 +240,29 @@ func TestACacheLockThatCannotBeTakenIsAWarning(t *testing.T) {
 		return strings.HasPrefix(line, "WARN Kore.ai read cache entry not locked") && strings.Contains(line, locks[0])
 	}) {
 		t.Errorf("no warning says the cache entry could not be locked: %q", logger.all())
+	}
+}
+
+// A read that the shared budget would delay past its deadline says which window is spent, the wait, and that every
+// process of the account on this machine shares the budget.
+func TestASpentSharedBudgetSaysSo(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	cfg := testConfig(server, nil)
+	cfg.CacheDir, cfg.RequestsPerMinute = t.TempDir(), 1
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := newTestClient(t, cfg).ListGroups(ctx, 50)
+	var spent *kore.BudgetDeadlineError
+	if !errors.As(err, &spent) || !spent.Shared || spent.Window != "minute" || spent.Wait < 55*time.Second ||
+		!strings.Contains(spent.Reason, "1 requests in 1m0s") {
+		t.Fatalf("error = %#v, want the minute's shared budget spent for about a minute", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "request budget per minute, shared by every process on this machine") ||
+		!strings.Contains(msg, "could go in 1m") {
+		t.Errorf("error %q does not say which budget, who shares it and the wait", msg)
 	}
 }

@@ -94,15 +94,32 @@ type permanentError struct{ err error }
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
-// rateLimitDeadlineError reports that the client's own rate limit would delay the attempt past the deadline.
-type rateLimitDeadlineError struct{}
+// BudgetDeadlineError reports that the account's request budget would delay the next attempt past the read's
+// deadline. The budget is the client's own (Config.RequestsPerMinute and RequestsPerHour) and shared by every
+// process of this machine that uses the account with a CacheDir, so other processes may have spent it. It matches
+// context.DeadlineExceeded.
+type BudgetDeadlineError struct {
+	// Window is the window whose budget is spent: "minute" (RequestsPerMinute) or "hour" (RequestsPerHour).
+	Window string
+	// Wait is how long it would have taken for the budget to allow the next request.
+	Wait time.Duration
+	// Shared says that the budget is shared with other processes through the cache directory.
+	Shared bool
+	// Reason names the limit in words, for example "the account's budget of 60 requests in 1m0s is spent".
+	Reason string
+}
 
-func (rateLimitDeadlineError) Error() string {
-	return "waiting for the account's rate limit budget (requests per minute and per hour) would pass the deadline"
+func (e *BudgetDeadlineError) Error() string {
+	who := "kept in this process"
+	if e.Shared {
+		who = "shared by every process on this machine that uses the account"
+	}
+	return fmt.Sprintf("the account's request budget per %s, %s, is spent: the next request could go in "+
+		"%s, after the deadline (%s)", e.Window, who, e.Wait.Round(time.Second), e.Reason)
 }
 
 // Unwrap lets callers treat it like any other deadline: errors.Is(err, context.DeadlineExceeded) holds.
-func (rateLimitDeadlineError) Unwrap() error { return context.DeadlineExceeded }
+func (e *BudgetDeadlineError) Unwrap() error { return context.DeadlineExceeded }
 
 // attemptTimeoutError reports an attempt that did not complete within the request timeout. It deliberately does not
 // match context.DeadlineExceeded: the caller's context is still alive and the attempt may be retried.
@@ -119,7 +136,12 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &permanentError{rateLimitDeadlineError{}}
+		var spent *budget.DeadlineError
+		if errors.As(err, &spent) {
+			err = &BudgetDeadlineError{Window: spent.Window, Wait: spent.Wait, Shared: t.budget.DirError() == nil,
+				Reason: spent.Reason}
+		}
+		return nil, &permanentError{err}
 	}
 
 	state := stateOf(ctx)

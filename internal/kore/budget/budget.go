@@ -71,10 +71,18 @@ type Budget struct {
 	dirErr error
 }
 
+// The windows a DeadlineError names: the short one (PerMinute) and the long one (PerHour).
+const (
+	WindowMinute = "minute"
+	WindowHour   = "hour"
+)
+
 // DeadlineError reports that the next free slot comes after the caller's deadline. It matches
 // context.DeadlineExceeded.
 type DeadlineError struct {
-	Wait   time.Duration
+	Wait time.Duration
+	// Window is the window whose budget is spent: WindowMinute or WindowHour (the later to free a slot when both are).
+	Window string
 	Reason string
 }
 
@@ -157,15 +165,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (b *Budget) Wait(ctx context.Context) (time.Duration, error) {
 	var waited time.Duration
 	for {
-		wait, reason, err := b.tryReserve(ctx)
+		wait, window, err := b.tryReserve(ctx)
 		if err != nil {
 			return waited, err
 		}
 		if wait <= 0 {
 			return waited, nil
 		}
+		reason := b.spent(window)
 		if deadline, ok := ctx.Deadline(); ok && b.cfg.Now().Add(wait).After(deadline) {
-			return waited, &DeadlineError{Wait: wait, Reason: reason}
+			return waited, &DeadlineError{Wait: wait, Window: window, Reason: reason}
 		}
 		if b.cfg.OnWait != nil {
 			b.cfg.OnWait(ctx, wait, reason)
@@ -206,30 +215,40 @@ func (b *Budget) Delay(ctx context.Context) (time.Duration, error) {
 
 func (b *Budget) span(window time.Duration) int64 { return int64(window + b.cfg.Margin) }
 
-// tryReserve takes a slot if one is free now, or says how long until one may be.
+// tryReserve takes a slot if one is free now, or says how long until one may be and which window is spent.
 func (b *Budget) tryReserve(ctx context.Context) (time.Duration, string, error) {
 	var wait time.Duration
-	var reason string
+	var window string
 	err := b.update(ctx, func(r *record, now int64) {
-		wait, reason = b.delay(r, now)
+		wait, window = b.delay(r, now)
 		if wait <= 0 {
 			r.sent = append(r.sent, now)
 		}
 	})
-	return wait, reason, err
+	return wait, window, err
 }
 
-// delay is how long from now until one more request fits both windows.
+// spent says that window's budget is spent, in words.
+func (b *Budget) spent(window string) string {
+	limit, span := b.cfg.PerMinute, b.cfg.ShortWindow
+	if window == WindowHour {
+		limit, span = b.cfg.PerHour, b.cfg.LongWindow
+	}
+	return fmt.Sprintf("the account's budget of %d requests in %s is spent", limit, span)
+}
+
+// delay is how long from now until one more request fits both windows, and the window that decides it
+// (WindowMinute or WindowHour; "" when nothing waits).
 func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 	var wait int64
-	reason := ""
+	window := ""
 	for _, w := range []struct {
 		span  int64
 		limit int
 		name  string
 	}{
-		{b.span(b.cfg.ShortWindow), b.cfg.PerMinute, fmt.Sprintf("%d requests in %s", b.cfg.PerMinute, b.cfg.ShortWindow)},
-		{b.span(b.cfg.LongWindow), b.cfg.PerHour, fmt.Sprintf("%d requests in %s", b.cfg.PerHour, b.cfg.LongWindow)},
+		{b.span(b.cfg.ShortWindow), b.cfg.PerMinute, WindowMinute},
+		{b.span(b.cfg.LongWindow), b.cfg.PerHour, WindowHour},
 	} {
 		if len(r.sent) < w.limit {
 			continue
@@ -237,10 +256,10 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 		// The new request fits once all but limit-1 of the requests have left the window. The record is sorted, so
 		// that moment is when the limit-th newest leaves; if it already has, free is not positive and nothing waits.
 		if free := r.sent[len(r.sent)-w.limit] + w.span - now; free > wait {
-			wait, reason = free, "the account's budget of "+w.name+" is spent"
+			wait, window = free, w.name
 		}
 	}
-	return time.Duration(wait), reason
+	return time.Duration(wait), window
 }
 
 // update runs change on the account's record under its lock and saves the result. A shared record that cannot be
