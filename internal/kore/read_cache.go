@@ -3,6 +3,7 @@ package kore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -62,6 +63,10 @@ func (c *Client) cachedRead(ctx context.Context, key string, read func(ctx conte
 		return data, cacheInfo{}, err
 	}
 	res, err := c.readCache.Do(ctx, key, c.cacheTTL, read)
+	var lockWait *cache.LockWaitError
+	if errors.As(err, &lockWait) {
+		return nil, cacheInfo{}, &LockWaitError{Lock: "a read cache entry", Path: lockWait.Path, Err: lockWait.Err}
+	}
 	if err != nil {
 		return nil, cacheInfo{}, err
 	}

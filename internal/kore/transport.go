@@ -121,6 +121,24 @@ func (e *BudgetDeadlineError) Error() string {
 // Unwrap lets callers treat it like any other deadline: errors.Is(err, context.DeadlineExceeded) holds.
 func (e *BudgetDeadlineError) Unwrap() error { return context.DeadlineExceeded }
 
+// LockWaitError reports a read that ended while it waited for a lock of the files shared by the processes of this
+// machine: another process holds it (one reading the same account, or one stopped while holding it). It matches
+// the read's context error.
+type LockWaitError struct {
+	// Lock says what the lock guards: "the account's request budget record" or "a read cache entry".
+	Lock string
+	// Path is the lock file.
+	Path string
+	Err  error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waited for the lock of %s (%s), which another process holds, until the read ended: %v",
+		e.Lock, e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
+
 // attemptTimeoutError reports an attempt that did not complete within the request timeout. It deliberately does not
 // match context.DeadlineExceeded: the caller's context is still alive and the attempt may be retried.
 type attemptTimeoutError struct{ timeout time.Duration }
@@ -133,6 +151,11 @@ func (e *attemptTimeoutError) Timeout() bool { return true }
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if _, err := t.budget.Wait(ctx); err != nil {
+		var lockWait *budget.LockWaitError
+		if errors.As(err, &lockWait) {
+			return nil, &permanentError{&LockWaitError{Lock: "the account's request budget record", Path: lockWait.Path,
+				Err: lockWait.Err}}
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -3,11 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
@@ -101,4 +103,70 @@ data "kore_groups" "all" {
 	if got := s.Requests(); got != 45 {
 		t.Errorf("the server answered %d requests, want 45: the budget's minute, and no request past it", got)
 	}
+}
+
+// A read ended while another process held a lock names the lock's file, not the host.
+func TestAReadEndedByAHeldLockIsDescribedAsSuch(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("reading groups page 0 from the Kore.ai API: %w", &kore.LockWaitError{
+		Lock: "the account's request budget record", Path: "/cache/budget/0a1b.budget.lock", Err: context.DeadlineExceeded})
+	summary, detail := describeReadError(context.Background(), err, 10*time.Second, "groups")
+	if summary != "Kore.ai Read Waited for Another Process" {
+		t.Errorf("summary %q, want Kore.ai Read Waited for Another Process (detail %q)", summary, detail)
+	}
+	for _, want := range []string{"the account's request budget record (/cache/budget/0a1b.budget.lock)",
+		"another process holds", "timeouts.read (10s)", "stopped while holding it"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail %q does not say %q", detail, want)
+		}
+	}
+	if strings.Contains(detail, "check that the host answers") {
+		t.Errorf("detail %q blames the host", detail)
+	}
+}
+
+// A process holding the account's budget record makes a read wait for it; when timeouts.read ends the wait, the
+// error names the lock's file.
+func TestAccGroupsDataSource_aHeldBudgetLockIsNamed(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, fakekore.GenerateGroups(3, 1))
+	dir := t.TempDir()
+	config := fmt.Sprintf(`
+provider "kore" {
+  host                = %q
+  client_id           = %q
+  client_secret       = %q
+  max_retries         = 0
+  requests_per_minute = 100000
+  cache_dir           = %q
+}
+
+data "kore_groups" "all" {
+  timeouts {
+    read = "300ms"
+  }
+}
+`, s.URL, testClientID, testClientSecret, dir)
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					locks, _ := filepath.Glob(filepath.Join(dir, "budget", "*.budget.lock"))
+					if len(locks) != 1 {
+						t.Fatalf("budget lock files %v, want one", locks)
+					}
+					held := flock.New(locks[0])
+					if ok, err := held.TryLock(); !ok || err != nil {
+						t.Fatalf("locking %s: %v, %v", locks[0], ok, err)
+					}
+					t.Cleanup(func() { _ = held.Unlock() })
+				},
+				Config: config,
+				ExpectError: regexp.MustCompile(`Kore.ai Read Waited for Another Process(.|\n)*lock\s+of\s+the\s+account's` +
+					`\s+request\s+budget\s+record\s+\(` + regexp.QuoteMeta(dir) + `/budget/[0-9a-f]+\.budget\.lock\)`),
+			},
+		},
+	})
 }

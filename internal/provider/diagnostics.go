@@ -18,6 +18,7 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, it
 	var (
 		pastDeadline *kore.WaitPastDeadlineError
 		budgetSpent  *kore.BudgetDeadlineError
+		lockWait     *kore.LockWaitError
 		tooLarge     *kore.AnswerTooLargeError
 		protocolErr  *kore.ProtocolError
 		notFound     *kore.HostNotFoundError
@@ -37,6 +38,10 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, it
 			"timeouts.read (%s): raise it above the wait, or run again later.", happened, timeout)
 	case errors.As(err, &budgetSpent):
 		return "Kore.ai Request Budget Spent", describeBudgetSpent(happened, budgetSpent, timeout)
+	case errors.As(err, &lockWait):
+		return "Kore.ai Read Waited for Another Process", fmt.Sprintf("%s. Another provider process on this machine "+
+			"reading the same account holds the lock, or one stopped while holding it: let it finish or end it, "+
+			"then run again, or raise timeouts.read (%s).", happened, timeout)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		if happened == context.DeadlineExceeded.Error() {
 			happened = "the read did not finish in time"

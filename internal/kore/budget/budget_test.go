@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // fakeClock is a clock whose Sleep moves it forward at once.
@@ -328,5 +330,24 @@ func TestADirectoryThatBecomesUnusableFallsBackOnceAndKeepsCounting(t *testing.T
 	// The in-process record goes on from here: two requests in it, the third waits for the minute.
 	if waited, err := b.Wait(context.Background()); err != nil || waited != 62*time.Second {
 		t.Errorf("third request after the fallback waited %s (%v), want 62s", waited, err)
+	}
+}
+
+func TestAWaitForTheRecordsLockThatOutlivesTheContextNamesTheLock(t *testing.T) {
+	dir := t.TempDir()
+	account := uniqueAccount(t)
+	b := newTestBudget(t, dir, account, 5, 10, newFakeClock())
+	held := flock.New(recordPath(dir, account) + ".lock")
+	if ok, err := held.TryLock(); !ok || err != nil {
+		t.Fatalf("locking the record: %v, %v", ok, err)
+	}
+	defer held.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := b.Wait(ctx)
+	var lockWait *LockWaitError
+	if !errors.As(err, &lockWait) || lockWait.Path != recordPath(dir, account)+".lock" ||
+		!errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), lockWait.Path) {
+		t.Fatalf("error = %v, want a *LockWaitError naming the record's lock, matching context.DeadlineExceeded", err)
 	}
 }

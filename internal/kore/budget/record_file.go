@@ -36,6 +36,19 @@ var (
 	fileLocks   = map[string]*sync.Mutex{} // by record path
 )
 
+// LockWaitError reports that ctx ended while waiting for the lock of the shared record, which another process
+// holds (one reading the same account, or one stopped while holding it). It matches ctx's error.
+type LockWaitError struct {
+	Path string // the lock file
+	Err  error  // ctx's error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waiting for the lock of the request budget record %s: %v", e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
+
 type fileStore struct {
 	dir  string
 	path string // the record
@@ -77,7 +90,7 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 	locked, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
+			return &LockWaitError{Path: s.lock, Err: ctxErr}
 		}
 		return fmt.Errorf("locking the request budget record: %w", err)
 	}

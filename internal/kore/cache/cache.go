@@ -83,6 +83,19 @@ type Cache struct {
 	maxEntry int
 }
 
+// LockWaitError reports that ctx ended while waiting for an entry's lock, which another process holds (one doing
+// the same read, or one stopped while holding it). It matches ctx's error.
+type LockWaitError struct {
+	Path string // the lock file
+	Err  error  // ctx's error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waiting for the lock of the read cache entry %s: %v", e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
+
 // Result is the answer of Do.
 type Result struct {
 	Data []byte
@@ -144,7 +157,7 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 		lock := flock.New(path+".lock", flock.SetPermissions(0o600))
 		locked, lockErr := lock.TryLockContext(ctx, lockRetry)
 		if lockErr != nil && ctx.Err() != nil {
-			return Result{}, ctx.Err()
+			return Result{}, &LockWaitError{Path: path + ".lock", Err: ctx.Err()}
 		}
 		if lockErr != nil && c.onLock != nil {
 			c.onLock(ctx, fmt.Errorf("locking the cache entry %s: %w", path+".lock", lockErr))

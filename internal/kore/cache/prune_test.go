@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -142,5 +143,25 @@ func TestALockThatCannotBeTakenIsReportedAndTheReadGoesOn(t *testing.T) {
 	}
 	if len(reported) != 1 || !strings.Contains(reported[0].Error(), lockPath) {
 		t.Errorf("reported %v, want one error naming %s", reported, lockPath)
+	}
+}
+
+func TestAWaitForAnEntrysLockThatOutlivesTheContextNamesTheLock(t *testing.T) {
+	dir := t.TempDir()
+	c := newTestCache(t, dir, testSecret, &clock{now: time.Now()})
+	lockPath := filepath.Join(dir, c.name("k")+".lock")
+	held := flock.New(lockPath)
+	if ok, err := held.TryLock(); !ok || err != nil {
+		t.Fatalf("locking the entry: %v, %v", ok, err)
+	}
+	defer held.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var calls atomic.Int32
+	_, err := c.Do(ctx, "k", time.Hour, counted(&calls))
+	var lockWait *LockWaitError
+	if !errors.As(err, &lockWait) || lockWait.Path != lockPath || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), lockPath) || calls.Load() != 0 {
+		t.Fatalf("error = %v after %d reads, want a *LockWaitError naming %s and no read", err, calls.Load(), lockPath)
 	}
 }
