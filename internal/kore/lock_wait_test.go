@@ -47,7 +47,7 @@ func TestAReadEndedByAHeldLockNamesIt(t *testing.T) {
 			if ok, err := held.TryLock(); !ok || err != nil {
 				t.Fatalf("locking %s: %v, %v", locks[0], ok, err)
 			}
-			defer held.Unlock()
+			defer func() { _ = held.Unlock() }()
 
 			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()

@@ -341,7 +341,7 @@ func TestAWaitForTheRecordsLockThatOutlivesTheContextNamesTheLock(t *testing.T) 
 	if ok, err := held.TryLock(); !ok || err != nil {
 		t.Fatalf("locking the record: %v, %v", ok, err)
 	}
-	defer held.Unlock()
+	defer func() { _ = held.Unlock() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := b.Wait(ctx)

@@ -300,7 +300,7 @@ func (c *Cache) prune(keep string, ttl time.Duration) {
 			return
 		}
 		entry := strings.TrimSuffix(name, ".lock")
-		if entry == keep || !(isEntryName(entry) || strings.HasPrefix(name, ".entry-")) {
+		if entry == keep || !isEntryName(entry) && !strings.HasPrefix(name, ".entry-") {
 			continue
 		}
 		info, err := os.Lstat(filepath.Join(c.dir, name))

@@ -80,7 +80,7 @@ func TestWritesPruneLongExpiredEntriesThatNoOneHolds(t *testing.T) {
 	if ok, err := lock.TryLock(); !ok || err != nil {
 		t.Fatalf("locking the held entry: %v, %v", ok, err)
 	}
-	defer lock.Unlock()
+	defer func() { _ = lock.Unlock() }()
 	clk.now = clk.now.Add(time.Second)
 	if _, err := c.Do(ctx, "new", ttl, counted(&calls)); err != nil {
 		t.Fatal(err)
@@ -154,7 +154,7 @@ func TestAWaitForAnEntrysLockThatOutlivesTheContextNamesTheLock(t *testing.T) {
 	if ok, err := held.TryLock(); !ok || err != nil {
 		t.Fatalf("locking the entry: %v, %v", ok, err)
 	}
-	defer held.Unlock()
+	defer func() { _ = held.Unlock() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var calls atomic.Int32
