@@ -68,6 +68,10 @@ func (c *Client) newAccountBudget(cfg Config, requestsPerMinute, requestsPerHour
 			c.warn(ctx, "Kore.ai request budget no longer shared with other processes; kept in this process",
 				map[string]any{"error": err.Error()})
 		},
+		OnDamaged: func(ctx context.Context, err error) {
+			c.warn(ctx, "Kore.ai request budget record unusable; counting the last minute as spent and rewriting it",
+				map[string]any{"error": err.Error()})
+		},
 	})
 }
 

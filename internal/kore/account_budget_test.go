@@ -2,6 +2,7 @@ package kore_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -171,4 +172,97 @@ func TestReadsAreAnsweredFromTheSharedCache(t *testing.T) {
 			t.Errorf("requests = %d, want %d", api.calls.Load(), before+3)
 		}
 	})
+}
+
+// A budget record that exists but cannot be used counts as a spent minute, and says so in a warning.
+func TestAnUnusableBudgetRecordIsAWarning(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	dir := t.TempDir()
+	logger := &captureLogger{}
+	cfg := testConfig(server, nil)
+	cfg.CacheDir, cfg.Logger, cfg.RequestsPerMinute = dir, logger, 5
+	// A short window of 300 ms: the spent "minute" is over quickly.
+	cfg = kore.WithBudgetWindows(cfg, 300*time.Millisecond, time.Second, time.Millisecond)
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	records, _ := filepath.Glob(filepath.Join(dir, "budget", "*.budget"))
+	if len(records) != 1 {
+		t.Fatalf("budget records = %v, want one", records)
+	}
+	if err := os.WriteFile(records[0], []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.HasPrefix(line, "WARN Kore.ai request budget record unusable") &&
+			strings.Contains(line, "does not check out") && strings.Contains(line, records[0])
+	}) {
+		t.Errorf("no warning says the budget record was unusable: %q", logger.all())
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.Contains(line, "waits for the account's request budget") && strings.Contains(line, "is spent")
+	}) {
+		t.Errorf("the request after the damage did not wait for the spent window: %q", logger.all())
+	}
+}
+
+// A cache entry's lock that cannot be taken lets the read go on without it, and says so in a warning.
+func TestACacheLockThatCannotBeTakenIsAWarning(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	dir := t.TempDir()
+	logger := &captureLogger{}
+	cfg := testConfig(server, nil)
+	// Every entry is expired at once, so every read takes its lock.
+	cfg.CacheDir, cfg.CacheTTL, cfg.Logger = dir, time.Nanosecond, logger
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	locks, _ := filepath.Glob(filepath.Join(dir, "cache", "*.lock"))
+	if len(locks) != 1 {
+		t.Fatalf("cache locks = %v, want one", locks)
+	}
+	// A directory where the lock file was: it cannot be opened, let alone locked.
+	if err := os.Remove(locks[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(locks[0], 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(logger.all(), func(line string) bool {
+		return strings.HasPrefix(line, "WARN Kore.ai read cache entry not locked") && strings.Contains(line, locks[0])
+	}) {
+		t.Errorf("no warning says the cache entry could not be locked: %q", logger.all())
+	}
+}
+
+// A read that the shared budget would delay past its deadline says which window is spent, the wait, and that every
+// process of the account on this machine shares the budget.
+func TestASpentSharedBudgetSaysSo(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(1, 0), 50)
+	server := api.start()
+	cfg := testConfig(server, nil)
+	cfg.CacheDir, cfg.RequestsPerMinute = t.TempDir(), 1
+	if _, err := newTestClient(t, cfg).ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := newTestClient(t, cfg).ListGroups(ctx, 50)
+	var spent *kore.BudgetDeadlineError
+	if !errors.As(err, &spent) || !spent.Shared || spent.Window != "minute" || spent.Wait < 55*time.Second ||
+		!strings.Contains(spent.Reason, "1 requests in 1m0s") {
+		t.Fatalf("error = %#v, want the minute's shared budget spent for about a minute", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "request budget per minute, shared by every process on this machine") ||
+		!strings.Contains(msg, "could go in 1m") {
+		t.Errorf("error %q does not say which budget, who shares it and the wait", msg)
+	}
 }

@@ -251,7 +251,9 @@ func New(cfg Config) (*Client, error) {
 	pooled.TLSClientConfig = tlsConfig
 	pooled.MaxIdleConnsPerHost = max(pooled.MaxIdleConnsPerHost, maxConcurrency)
 	if test.dial != nil {
+		// A test's dialer stands for the network itself: a proxy in the environment must not come between.
 		pooled.DialContext = test.dial
+		pooled.Proxy = nil
 	}
 	var transport http.RoundTripper = pooled
 	if cfg.Transport != nil {

@@ -125,14 +125,16 @@ func TestTLS(t *testing.T) {
 }
 
 func TestTheAccountBudget(t *testing.T) {
-	// deadlineError asserts that a read failed at once, before its deadline, naming the rate limit.
-	deadlineError := func(t *testing.T, client *kore.Client, pageSize int) {
+	// deadlineError asserts that a read failed at once, before its deadline, naming the spent window of the budget.
+	deadlineError := func(t *testing.T, client *kore.Client, pageSize int, window string) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_, err := client.ListGroups(ctx, pageSize)
-		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "rate limit") {
-			t.Errorf("error = %v, want a deadline error naming the rate limit", err)
+		var spent *kore.BudgetDeadlineError
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &spent) || spent.Window != window ||
+			spent.Wait < 10*time.Second || spent.Shared || !strings.Contains(err.Error(), "request budget per "+window) {
+			t.Errorf("error = %v, want a deadline error naming the budget per %s, kept in this process", err, window)
 		}
 		if ctx.Err() != nil {
 			t.Error("the read waited for the deadline instead of failing at once")
@@ -148,7 +150,7 @@ func TestTheAccountBudget(t *testing.T) {
 		if list, err := client.ListGroups(context.Background(), 1); err != nil || len(list.Groups) != 60 {
 			t.Fatalf("ListGroups(1) = %v, %v; want 60 groups read a page each", list, err)
 		}
-		deadlineError(t, client, 2)
+		deadlineError(t, client, 2, "minute")
 		if got := api.calls.Load(); got != 60 {
 			t.Errorf("requests = %d, want 60", got)
 		}
@@ -165,7 +167,7 @@ func TestTheAccountBudget(t *testing.T) {
 				t.Fatalf("ListGroups(%d): %v", pageSize, err)
 			}
 		}
-		deadlineError(t, client, 3)
+		deadlineError(t, client, 3, "hour")
 		if got := api.calls.Load(); got != 2 {
 			t.Errorf("requests = %d, want 2: the third must wait for the hour", got)
 		}
@@ -180,7 +182,7 @@ func TestTheAccountBudget(t *testing.T) {
 		if _, err := first.ListGroups(context.Background(), 1); err != nil {
 			t.Fatalf("ListGroups: %v", err)
 		}
-		deadlineError(t, second, 1)
+		deadlineError(t, second, 1, "minute")
 
 		otherAPI := newFakeAPI(t, makeGroups(1, 0), 0)
 		other := cfg

@@ -3,6 +3,7 @@ package kore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -35,6 +36,10 @@ func (c *Client) openReadCache(cfg Config) {
 		Account: accountIdentity(c.baseURL.String(), cfg),
 		Secret:  secret,
 		Salt:    c.baseURL.String() + "\x00" + cfg.ClientID,
+		OnLockError: func(ctx context.Context, err error) {
+			c.warn(ctx, "Kore.ai read cache entry not locked; reading without waiting for other processes",
+				map[string]any{"error": err.Error()})
+		},
 	})
 	if err != nil {
 		c.stateDirErr = err
@@ -58,6 +63,10 @@ func (c *Client) cachedRead(ctx context.Context, key string, read func(ctx conte
 		return data, cacheInfo{}, err
 	}
 	res, err := c.readCache.Do(ctx, key, c.cacheTTL, read)
+	var lockWait *cache.LockWaitError
+	if errors.As(err, &lockWait) {
+		return nil, cacheInfo{}, &LockWaitError{Lock: "a read cache entry", Path: lockWait.Path, Err: lockWait.Err}
+	}
 	if err != nil {
 		return nil, cacheInfo{}, err
 	}

@@ -123,15 +123,12 @@ func needsEscape(ch rune) bool {
 	return !unicode.IsPrint(ch) || unicode.Is(unicode.Cf, ch)
 }
 
-// clean turns server bytes into a short printable text: valid UTF-8, secrets and tokens redacted, control
-// characters dropped, whitespace collapsed, at most limit characters.
+// clean turns server bytes into a short printable text for an error: valid UTF-8, tokens and secrets redacted,
+// control characters dropped, whitespace collapsed, at most limit characters (a limit of 0 or less leaves none).
 func (r *Redactor) clean(data []byte, limit int) string {
-	return r.Clean(data, limit)
-}
-
-// Clean turns server bytes into a short printable text for an error: valid UTF-8, tokens and secrets redacted,
-// control characters dropped, whitespace collapsed, at most limit characters.
-func (r *Redactor) Clean(data []byte, limit int) string {
+	if limit <= 0 {
+		return ""
+	}
 	data = data[:min(len(data), maxCleanedBytes)]
 	text := r.maskSecrets(strings.ToValidUTF8(string(data), ""))
 

@@ -53,3 +53,24 @@ func TestTheMaskIsTheOneOfCleanedServerText(t *testing.T) {
 		t.Errorf("cleaned text = %q, want the mask %q", got, kore.Redacted)
 	}
 }
+
+// A limit leaves at most that many characters; none at all for a limit of 0 or less, which must not panic.
+func TestCleanedServerTextKeepsItsLimitDownToNothing(t *testing.T) {
+	tests := []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{in: "answer", limit: 0, want: ""},
+		{in: "answer", limit: -5, want: ""},
+		{in: "", limit: 0, want: ""},
+		{in: "a", limit: 1, want: "a"},
+		{in: "ab", limit: 1, want: "…"},
+		{in: "ab", limit: 2, want: "ab"},
+	}
+	for _, tt := range tests {
+		if got := kore.CleanServerText([]byte(tt.in), tt.limit); got != tt.want {
+			t.Errorf("cleaning %q to %d characters = %q, want %q", tt.in, tt.limit, got, tt.want)
+		}
+	}
+}

@@ -97,15 +97,50 @@ type permanentError struct{ err error }
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
-// rateLimitDeadlineError reports that the client's own rate limit would delay the attempt past the deadline.
-type rateLimitDeadlineError struct{}
+// BudgetDeadlineError reports that the account's request budget would delay the next attempt past the read's
+// deadline. The budget is the client's own (Config.RequestsPerMinute and RequestsPerHour) and shared by every
+// process of this machine that uses the account with a CacheDir, so other processes may have spent it. It matches
+// context.DeadlineExceeded.
+type BudgetDeadlineError struct {
+	// Window is the window whose budget is spent: "minute" (RequestsPerMinute) or "hour" (RequestsPerHour).
+	Window string
+	// Wait is how long it would have taken for the budget to allow the next request.
+	Wait time.Duration
+	// Shared says that the budget is shared with other processes through the cache directory.
+	Shared bool
+	// Reason names the limit in words, for example "the account's budget of 60 requests in 1m0s is spent".
+	Reason string
+}
 
-func (rateLimitDeadlineError) Error() string {
-	return "waiting for the account's rate limit budget (requests per minute and per hour) would pass the deadline"
+func (e *BudgetDeadlineError) Error() string {
+	who := "kept in this process"
+	if e.Shared {
+		who = "shared by every process on this machine that uses the account"
+	}
+	return fmt.Sprintf("the account's request budget per %s, %s, is spent: the next request could go in "+
+		"%s, after the deadline (%s)", e.Window, who, e.Wait.Round(time.Second), e.Reason)
 }
 
 // Unwrap lets callers treat it like any other deadline: errors.Is(err, context.DeadlineExceeded) holds.
-func (rateLimitDeadlineError) Unwrap() error { return context.DeadlineExceeded }
+func (e *BudgetDeadlineError) Unwrap() error { return context.DeadlineExceeded }
+
+// LockWaitError reports a read that ended while it waited for a lock of the files shared by the processes of this
+// machine: another process holds it (one reading the same account, or one stopped while holding it). It matches
+// the read's context error.
+type LockWaitError struct {
+	// Lock says what the lock guards: "the account's request budget record" or "a read cache entry".
+	Lock string
+	// Path is the lock file.
+	Path string
+	Err  error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waited for the lock of %s (%s), which another process holds, until the read ended: %v",
+		e.Lock, e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
 
 // attemptTimeoutError reports an attempt that did not complete within the request timeout. It deliberately does not
 // match context.DeadlineExceeded: the caller's context is still alive and the attempt may be retried.
@@ -119,10 +154,20 @@ func (e *attemptTimeoutError) Timeout() bool { return true }
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if _, err := t.budget.Wait(ctx); err != nil {
+		var lockWait *budget.LockWaitError
+		if errors.As(err, &lockWait) {
+			return nil, &permanentError{&LockWaitError{Lock: "the account's request budget record", Path: lockWait.Path,
+				Err: lockWait.Err}}
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &permanentError{rateLimitDeadlineError{}}
+		var spent *budget.DeadlineError
+		if errors.As(err, &spent) {
+			err = &BudgetDeadlineError{Window: spent.Window, Wait: spent.Wait, Shared: t.budget.DirError() == nil,
+				Reason: spent.Reason}
+		}
+		return nil, &permanentError{err}
 	}
 
 	state := stateOf(ctx)

@@ -49,7 +49,7 @@ func TestAccProviderCache_answersFromTheCacheOnlyWhatItMay(t *testing.T) {
 	dir := t.TempDir()
 	everyGroup := statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(123))
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -266,7 +266,7 @@ func TestAccProviderCache_anUnusableDirectoryStillReads(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			// A cache_dir that cannot be made: a warning, the budget in each process, and every read still done.

@@ -45,6 +45,8 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, su
 		hourly       *kore.HourlyRateLimitError
 		apiForScope  *kore.APIError
 		pastDeadline *kore.WaitPastDeadlineError
+		budgetSpent  *kore.BudgetDeadlineError
+		lockWait     *kore.LockWaitError
 		tooLarge     *kore.AnswerTooLargeError
 		protocolErr  *kore.ProtocolError
 		notFound     *kore.HostNotFoundError
@@ -68,6 +70,12 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, su
 	case errors.As(err, &pastDeadline):
 		return "Kore.ai Read Would Outlast Its Time Limit", fmt.Sprintf("%s. The whole read must finish within "+
 			"timeouts.read (%s): raise it above the wait, or run again later.", happened, timeout)
+	case errors.As(err, &budgetSpent):
+		return "Kore.ai Request Budget Spent", describeBudgetSpent(happened, budgetSpent, timeout)
+	case errors.As(err, &lockWait):
+		return "Kore.ai Read Waited for Another Process", fmt.Sprintf("%s. Another provider process on this machine "+
+			"reading the same account holds the lock, or one stopped while holding it: let it finish or end it, "+
+			"then run again, or raise timeouts.read (%s).", happened, timeout)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		if happened == context.DeadlineExceeded.Error() {
 			happened = "the read did not finish in time"
@@ -134,4 +142,21 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, su
 	default:
 		return "Cannot Reach Kore.ai", happened + ". Check host and the network path (HTTPS_PROXY, NO_PROXY)."
 	}
+}
+
+// describeBudgetSpent is the detail of a read stopped because the account's request budget has no room before the
+// read's time limit.
+func describeBudgetSpent(happened string, spent *kore.BudgetDeadlineError, timeout time.Duration) string {
+	limit := "requests_per_minute"
+	if spent.Window == "hour" {
+		limit = "requests_per_hour"
+	}
+	shared := ""
+	if spent.Shared {
+		shared = " Every process on this machine that reads the account shares the budget, so other runs may " +
+			"have spent it."
+	}
+	return fmt.Sprintf("%s. That budget is %s, and the whole read must finish within timeouts.read (%s).%s Raise "+
+		"timeouts.read above the wait of %s, or run again later.", happened, limit, timeout, shared,
+		spent.Wait.Round(time.Second))
 }

@@ -109,7 +109,7 @@ func TestAccFunctions_nestedGroupsWithACycle(t *testing.T) {
 	}
 	members := func(checks ...knownvalue.Check) knownvalue.Check { return knownvalue.ListExact(checks) }
 
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   functionsVersionChecks,
 		Steps: []resource.TestStep{{
@@ -159,7 +159,7 @@ func TestAccFunctions_refuseAmbiguousOrIncompleteGroups(t *testing.T) {
 		return resource.TestStep{Config: providerConfig(s) + config,
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(want, " ", `\s+`))}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   functionsVersionChecks,
 		Steps: []resource.TestStep{

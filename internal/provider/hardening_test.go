@@ -284,7 +284,7 @@ data "kore_groups" "x" {}`,
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: tc.want}},
 			})
@@ -298,7 +298,7 @@ data "kore_groups" "x" {}`,
 func TestAccProvider_aClientSecretWithATrailingNewlineWorks(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t, fakekore.SampleGroups())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		// The secret as file() reads it, with its line break; the client ID from a CI secret store, likewise.
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envClientID: testClientID + "\n"}),
 		Steps: []resource.TestStep{{
@@ -322,7 +322,7 @@ func TestAccGroupDataSource_serverEscapeSequencesReachNoTerminal(t *testing.T) {
 		{ID: "a\x1b[2K\r\x1b[32mApply complete!\x1b[0m", Name: "twice"},
 		{ID: "b\x1b]0;owned\x07\x00", Name: "twice"},
 	})
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `data "kore_group" "x" { name = "twice" }`,
@@ -356,7 +356,7 @@ func TestAccGroupsDataSource_aRetryAfterOfZeroIsNoBurst(t *testing.T) {
 		}
 		o.Intercept = fakekore.Chain(record, unavailable)
 	})
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`provider "kore" {

@@ -17,7 +17,7 @@ func TestLive_readsARealAccount(t *testing.T) {
 		(os.Getenv(envJWT) == "" && (os.Getenv(envClientID) == "" || os.Getenv(envClientSecret) == "")) {
 		t.Skip("live test skipped: set KORE_LIVE=1, KORE_HOST and either KORE_CLIENT_ID + KORE_CLIENT_SECRET or KORE_JWT")
 	}
-	resource.Test(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

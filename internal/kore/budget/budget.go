@@ -56,6 +56,9 @@ type Config struct {
 	// OnFallback, if set, is told when the shared record becomes unusable after New and the budget continues in
 	// this process only.
 	OnFallback func(ctx context.Context, err error)
+	// OnDamaged, if set, is told when the shared record exists but cannot be read or does not check out, and so
+	// counts as a spent short window.
+	OnDamaged func(ctx context.Context, err error)
 }
 
 // Budget hands out the right to send one request. It is safe for concurrent use.
@@ -68,10 +71,18 @@ type Budget struct {
 	dirErr error
 }
 
+// The windows a DeadlineError names: the short one (PerMinute) and the long one (PerHour).
+const (
+	WindowMinute = "minute"
+	WindowHour   = "hour"
+)
+
 // DeadlineError reports that the next free slot comes after the caller's deadline. It matches
 // context.DeadlineExceeded.
 type DeadlineError struct {
-	Wait   time.Duration
+	Wait time.Duration
+	// Window is the window whose budget is spent: WindowMinute or WindowHour (the later to free a slot when both are).
+	Window string
 	Reason string
 }
 
@@ -154,15 +165,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (b *Budget) Wait(ctx context.Context) (time.Duration, error) {
 	var waited time.Duration
 	for {
-		wait, reason, err := b.tryReserve(ctx)
+		wait, window, err := b.tryReserve(ctx)
 		if err != nil {
 			return waited, err
 		}
 		if wait <= 0 {
 			return waited, nil
 		}
+		reason := b.spent(window)
 		if deadline, ok := ctx.Deadline(); ok && b.cfg.Now().Add(wait).After(deadline) {
-			return waited, &DeadlineError{Wait: wait, Reason: reason}
+			return waited, &DeadlineError{Wait: wait, Window: window, Reason: reason}
 		}
 		if b.cfg.OnWait != nil {
 			b.cfg.OnWait(ctx, wait, reason)
@@ -229,30 +241,40 @@ func (b *Budget) Delay(ctx context.Context) (time.Duration, error) {
 
 func (b *Budget) span(window time.Duration) int64 { return int64(window + b.cfg.Margin) }
 
-// tryReserve takes a slot if one is free now, or says how long until one may be.
+// tryReserve takes a slot if one is free now, or says how long until one may be and which window is spent.
 func (b *Budget) tryReserve(ctx context.Context) (time.Duration, string, error) {
 	var wait time.Duration
-	var reason string
+	var window string
 	err := b.update(ctx, func(r *record, now int64) {
-		wait, reason = b.delay(r, now)
+		wait, window = b.delay(r, now)
 		if wait <= 0 {
 			r.sent = append(r.sent, now)
 		}
 	})
-	return wait, reason, err
+	return wait, window, err
 }
 
-// delay is how long from now until one more request fits both windows.
+// spent says that window's budget is spent, in words.
+func (b *Budget) spent(window string) string {
+	limit, span := b.cfg.PerMinute, b.cfg.ShortWindow
+	if window == WindowHour {
+		limit, span = b.cfg.PerHour, b.cfg.LongWindow
+	}
+	return fmt.Sprintf("the account's budget of %d requests in %s is spent", limit, span)
+}
+
+// delay is how long from now until one more request fits both windows, and the window that decides it
+// (WindowMinute or WindowHour; "" when nothing waits).
 func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 	var wait int64
-	reason := ""
+	window := ""
 	for _, w := range []struct {
 		span  int64
 		limit int
 		name  string
 	}{
-		{b.span(b.cfg.ShortWindow), b.cfg.PerMinute, fmt.Sprintf("%d requests in %s", b.cfg.PerMinute, b.cfg.ShortWindow)},
-		{b.span(b.cfg.LongWindow), b.cfg.PerHour, fmt.Sprintf("%d requests in %s", b.cfg.PerHour, b.cfg.LongWindow)},
+		{b.span(b.cfg.ShortWindow), b.cfg.PerMinute, WindowMinute},
+		{b.span(b.cfg.LongWindow), b.cfg.PerHour, WindowHour},
 	} {
 		if len(r.sent) < w.limit {
 			continue
@@ -260,22 +282,23 @@ func (b *Budget) delay(r *record, now int64) (time.Duration, string) {
 		// The new request fits once all but limit-1 of the requests have left the window. The record is sorted, so
 		// that moment is when the limit-th newest leaves; if it already has, free is not positive and nothing waits.
 		if free := r.sent[len(r.sent)-w.limit] + w.span - now; free > wait {
-			wait, reason = free, "the account's budget of "+w.name+" is spent"
+			wait, window = free, w.name
 		}
 	}
-	return time.Duration(wait), reason
+	return time.Duration(wait), window
 }
 
 // update runs change on the account's record under its lock and saves the result. A shared record that cannot be
 // locked, read or written any more makes the budget continue in this process.
 func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) error {
+	var damage error
 	apply := func(r *record) {
 		now := b.cfg.Now().UnixNano()
 		if r.damagedAt != 0 {
 			for range b.cfg.PerMinute {
 				r.sent = append(r.sent, r.damagedAt)
 			}
-			r.damagedAt = 0
+			r.damagedAt, damage = 0, r.damage
 		}
 		b.prune(r, now)
 		change(r, now)
@@ -284,6 +307,9 @@ func (b *Budget) update(ctx context.Context, change func(r *record, now int64)) 
 	st := b.store
 	b.mu.Unlock()
 	err := st.update(ctx, apply)
+	if damage != nil && b.cfg.OnDamaged != nil {
+		b.cfg.OnDamaged(ctx, damage)
+	}
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
@@ -327,6 +353,7 @@ type record struct {
 	// so the budget takes the short window as spent at that moment: a server counting the same windows never has to
 	// refuse, and the cost is a wait of at most a short window after the damage. A missing record is simply empty.
 	damagedAt int64
+	damage    error // what was wrong with it, for Config.OnDamaged
 }
 
 // store keeps a record and serialises its updates.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // fakeClock is a clock whose Sleep moves it forward at once.
@@ -190,7 +192,7 @@ func TestAnUnusableDirectoryFallsBackToThisProcess(t *testing.T) {
 	}
 }
 
-func TestACorruptedOrDeletedRecordIsIgnoredAndRewritten(t *testing.T) {
+func TestACorruptedOrDeletedRecordIsRewritten(t *testing.T) {
 	corruptions := map[string]func(path string) error{
 		"truncated":    func(p string) error { return os.Truncate(p, 17) },
 		"random bytes": func(p string) error { return os.WriteFile(p, []byte("\x00garbage\xff not a record"), 0o600) },
@@ -204,13 +206,25 @@ func TestACorruptedOrDeletedRecordIsIgnoredAndRewritten(t *testing.T) {
 		},
 		"deleted":                    os.Remove,
 		"deleted with its directory": func(p string) error { return os.RemoveAll(filepath.Dir(p)) },
+		// A record that exists but cannot be opened (here a link to itself) is spent, not empty.
+		"made unopenable": func(p string) error {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			return os.Symlink(filepath.Base(p), p)
+		},
 	}
 	for name, corrupt := range corruptions {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			// The real clock's time, since a damaged record is dated by its file's modification time.
 			clock := &fakeClock{now: time.Now()}
-			b := newTestBudget(t, dir, uniqueAccount(t), 2, 10, clock)
+			var damages []error
+			b, err := New(Config{Dir: dir, Account: uniqueAccount(t), PerMinute: 2, PerHour: 10, Now: clock.Now,
+				Sleep: clock.Sleep, OnDamaged: func(_ context.Context, err error) { damages = append(damages, err) }})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if _, err := b.Wait(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -228,9 +242,12 @@ func TestACorruptedOrDeletedRecordIsIgnoredAndRewritten(t *testing.T) {
 			}
 			if strings.HasPrefix(name, "deleted") {
 				// Nothing to go on: an empty record.
-				if waited != 0 {
-					t.Errorf("waited %s after the record was %s, want no wait", waited, name)
+				if waited != 0 || len(damages) != 0 {
+					t.Errorf("waited %s after the record was %s, damage reported %v; want no wait, no damage",
+						waited, name, damages)
 				}
+			} else if len(damages) != 1 || !strings.Contains(damages[0].Error(), records[0]) {
+				t.Errorf("damage reported %v, want once, naming %s", damages, records[0])
 			} else if want := damagedAt.Add(62 * time.Second).Sub(clock.start()); waited < want-time.Second || waited > want+time.Second {
 				// The minute taken as spent when the file was last written.
 				t.Errorf("waited %s after the record was %s, want about %s: the minute spent at the damage", waited, name, want)
@@ -313,5 +330,24 @@ func TestADirectoryThatBecomesUnusableFallsBackOnceAndKeepsCounting(t *testing.T
 	// The in-process record goes on from here: two requests in it, the third waits for the minute.
 	if waited, err := b.Wait(context.Background()); err != nil || waited != 62*time.Second {
 		t.Errorf("third request after the fallback waited %s (%v), want 62s", waited, err)
+	}
+}
+
+func TestAWaitForTheRecordsLockThatOutlivesTheContextNamesTheLock(t *testing.T) {
+	dir := t.TempDir()
+	account := uniqueAccount(t)
+	b := newTestBudget(t, dir, account, 5, 10, newFakeClock())
+	held := flock.New(recordPath(dir, account) + ".lock")
+	if ok, err := held.TryLock(); !ok || err != nil {
+		t.Fatalf("locking the record: %v, %v", ok, err)
+	}
+	defer func() { _ = held.Unlock() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := b.Wait(ctx)
+	var lockWait *LockWaitError
+	if !errors.As(err, &lockWait) || lockWait.Path != recordPath(dir, account)+".lock" ||
+		!errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), lockWait.Path) {
+		t.Fatalf("error = %v, want a *LockWaitError naming the record's lock, matching context.DeadlineExceeded", err)
 	}
 }

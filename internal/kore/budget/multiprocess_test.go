@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/testnet"
 )
 
 // The processes of TestProcessesShareOneBudget are this test binary, started again with helperEnv set.
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(helperEnv); dir != "" {
 		os.Exit(runHelper(dir))
 	}
-	os.Exit(m.Run())
+	testnet.Main(m)
 }
 
 // runHelper takes helperRequests slots and prints the moment each was recorded (Unix nanoseconds), one a line.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,8 +17,11 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// The record file: magic, entry count (uint32), entries (int64 Unix nanoseconds), all little-endian, then the SHA-256 of everything before it. A file that does not check out in every part is taken as
-// empty and rewritten: a torn write, a truncation or stray bytes never stop a request.
+// The record file: magic, entry count (uint32), entries (int64 Unix nanoseconds), all little-endian, then the
+// SHA-256 of everything before it. A record that exists but does not check out in every part (a torn write, a
+// truncation, stray bytes), or cannot be opened or read, counts as a spent short window at its last write (see
+// record.damagedAt) and is rewritten: it never stops a request, and never lets more through than the limits allow.
+// Only a missing record is empty.
 var recordMagic = [8]byte{'K', 'O', 'R', 'E', 'B', 'G', 'T', '1'}
 
 const recordHeader = 8 + 4
@@ -31,6 +35,19 @@ var (
 	fileLocksMu sync.Mutex
 	fileLocks   = map[string]*sync.Mutex{} // by record path
 )
+
+// LockWaitError reports that ctx ended while waiting for the lock of the shared record, which another process
+// holds (one reading the same account, or one stopped while holding it). It matches ctx's error.
+type LockWaitError struct {
+	Path string // the lock file
+	Err  error  // ctx's error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waiting for the lock of the request budget record %s: %v", e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
 
 type fileStore struct {
 	dir  string
@@ -73,7 +90,7 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 	locked, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
+			return &LockWaitError{Path: s.lock, Err: ctxErr}
 		}
 		return fmt.Errorf("locking the request budget record: %w", err)
 	}
@@ -88,25 +105,42 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 	return writeRecord(s.path, &r)
 }
 
-// readRecord returns the record in path: empty if there is none, and one marked damaged at the file's modification
-// time if it does not check out (see record.damagedAt).
+// readRecord returns the record in path: empty if there is none, and one marked damaged (see record.damagedAt) if it
+// exists but cannot be opened, read or checked.
 func readRecord(path string) record {
 	f, err := os.Open(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return record{}
+	}
+	if err != nil {
+		return damagedRecord(path, nil, fmt.Errorf("opening the request budget record %s: %w", path, err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, recordHeader+8*maxEntries+sha256.Size+1))
-	if err == nil {
-		if r, ok := decodeRecord(data); ok {
-			return r
-		}
-	}
-	info, err := f.Stat()
 	if err != nil {
-		return record{}
+		return damagedRecord(path, f, fmt.Errorf("reading the request budget record %s: %w", path, err))
 	}
-	return record{damagedAt: info.ModTime().UnixNano()}
+	r, ok := decodeRecord(data)
+	if !ok {
+		return damagedRecord(path, f, fmt.Errorf("the request budget record %s does not check out", path))
+	}
+	return r
+}
+
+// damagedRecord is the record of a file that exists but cannot be used, dated by its last write. When even that
+// cannot be read, the damage is dated in the future, which the budget takes as now.
+func damagedRecord(path string, f *os.File, why error) record {
+	var info fs.FileInfo
+	var err error
+	if f != nil {
+		info, err = f.Stat()
+	} else {
+		info, err = os.Lstat(path)
+	}
+	if err != nil {
+		return record{damagedAt: math.MaxInt64, damage: why}
+	}
+	return record{damagedAt: info.ModTime().UnixNano(), damage: why}
 }
 
 func decodeRecord(data []byte) (record, bool) {
@@ -139,7 +173,9 @@ func encodeRecord(r *record) []byte {
 	return append(data, sum[:]...)
 }
 
-// writeRecord replaces path in one step (temporary file and rename), so a reader never sees half a record.
+// writeRecord replaces path in one step (temporary file and rename), so a reader never sees half a record. It does
+// not fsync: after a crash the record may be torn or empty, and a record that does not check out (its SHA-256)
+// counts as a spent minute when read, so a lost write can delay requests, never let too many through.
 func writeRecord(path string, r *record) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".budget-*") // 0600
 	if err != nil {

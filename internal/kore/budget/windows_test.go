@@ -2,6 +2,8 @@ package budget
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -138,5 +140,40 @@ func TestDeadlineErrorNamesTheWaitAndTheWindow(t *testing.T) {
 	err := &DeadlineError{Wait: 1234567 * time.Microsecond, Reason: "the account's budget of 1 requests in 1m0s is spent"}
 	if msg := err.Error(); !strings.Contains(msg, "1.235s") || !strings.Contains(msg, "1 requests in 1m0s") {
 		t.Errorf("error %q does not say how long and why", msg)
+	}
+}
+
+func TestDeadlineErrorNamesTheSpentWindow(t *testing.T) {
+	tests := []struct {
+		name               string
+		perMinute, perHour int
+		wait               time.Duration
+		window             string
+	}{
+		{name: "the minute's", perMinute: 1, perHour: 10, wait: 62 * time.Second, window: WindowMinute},
+		{name: "the hour's", perMinute: 10, perHour: 1, wait: 3602 * time.Second, window: WindowHour},
+		{name: "both, the hour freeing later", perMinute: 1, perHour: 1, wait: 3602 * time.Second, window: WindowHour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newTestBudget(t, t.TempDir(), uniqueAccount(t), tt.perMinute, tt.perHour, newFakeClock())
+			if _, err := b.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_, err := b.Wait(ctx)
+			var deadline *DeadlineError
+			if !errors.As(err, &deadline) || deadline.Window != tt.window || deadline.Wait != tt.wait {
+				t.Fatalf("error = %#v, want the %s window spent for %s", err, tt.window, tt.wait)
+			}
+			limit, span := tt.perMinute, "1m0s"
+			if tt.window == WindowHour {
+				limit, span = tt.perHour, "1h0m0s"
+			}
+			if want := fmt.Sprintf("budget of %d requests in %s is spent", limit, span); !strings.Contains(deadline.Reason, want) {
+				t.Errorf("reason %q, want it to say %q", deadline.Reason, want)
+			}
+		})
 	}
 }

@@ -5,7 +5,8 @@
 // Entries are sealed with XChaCha20-Poly1305 under a key derived (HKDF-SHA256) from the credentials and the host,
 // so a file is unreadable without the secret, and a caller with other credentials cannot open an entry: for it the
 // entry is a miss. Anything that does not open, verify and parse (a truncated file, stray bytes, an entry of other
-// credentials, an expired one) is never served, and is replaced by the next read.
+// credentials, an expired one) is never served, and is replaced by the next read. Each write also removes a few
+// entries that have long expired, with their lock files, so that the directory does not grow without end.
 package cache
 
 import (
@@ -19,8 +20,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -38,6 +41,17 @@ var entryMagic = [8]byte{'K', 'O', 'R', 'E', 'C', 'C', 'H', '1'}
 // A read of an entry's lock is tried again this often while another process holds it.
 const lockRetry = 20 * time.Millisecond
 
+// Pruning: each write looks at up to pruneScan names of the directory, checks up to pruneCheck of them, picked at
+// random so that every name gets its turn, and removes up to prunePerWrite entries (with their lock files) last
+// written more than the writer's TTL and pruneMargin ago. Another process with a longer TTL that would still have
+// served such an entry reads again: a cache loses nothing it cannot get back.
+const (
+	pruneScan     = 4096
+	pruneCheck    = 64
+	prunePerWrite = 8
+	pruneMargin   = time.Hour
+)
+
 // futureSlack is how far in the future an entry's time may be (clocks of one machine agree; a larger gap means
 // the clock was set back or the file was forged, and the entry is not trusted).
 const futureSlack = time.Minute
@@ -52,6 +66,9 @@ type Config struct {
 	Secret, Salt string
 	// Now defaults to time.Now.
 	Now func() time.Time
+	// OnLockError, if set, is told when an entry's lock cannot be taken for another reason than the end of ctx:
+	// the read then goes ahead without it, so the processes that want the same entry no longer wait for one another.
+	OnLockError func(ctx context.Context, err error)
 }
 
 // Cache is safe for concurrent use, and by several processes sharing Dir.
@@ -60,10 +77,24 @@ type Cache struct {
 	account string
 	key     [chacha20poly1305.KeySize]byte
 	now     func() time.Time
+	onLock  func(ctx context.Context, err error)
 	flights singleflight.Group // readers of this process that want the same entry share one lock wait
 	// maxEntry is MaxEntryBytes; tests lower it.
 	maxEntry int
 }
+
+// LockWaitError reports that ctx ended while waiting for an entry's lock, which another process holds (one doing
+// the same read, or one stopped while holding it). It matches ctx's error.
+type LockWaitError struct {
+	Path string // the lock file
+	Err  error  // ctx's error
+}
+
+func (e *LockWaitError) Error() string {
+	return fmt.Sprintf("waiting for the lock of the read cache entry %s: %v", e.Path, e.Err)
+}
+
+func (e *LockWaitError) Unwrap() error { return e.Err }
 
 // Result is the answer of Do.
 type Result struct {
@@ -95,7 +126,7 @@ func New(cfg Config) (*Cache, error) {
 	probe.Close()
 	os.Remove(probe.Name())
 
-	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, maxEntry: MaxEntryBytes}
+	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, onLock: cfg.OnLockError, maxEntry: MaxEntryBytes}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -126,7 +157,10 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 		lock := flock.New(path+".lock", flock.SetPermissions(0o600))
 		locked, lockErr := lock.TryLockContext(ctx, lockRetry)
 		if lockErr != nil && ctx.Err() != nil {
-			return Result{}, ctx.Err()
+			return Result{}, &LockWaitError{Path: path + ".lock", Err: ctx.Err()}
+		}
+		if lockErr != nil && c.onLock != nil {
+			c.onLock(ctx, fmt.Errorf("locking the cache entry %s: %w", path+".lock", lockErr))
 		}
 		if locked {
 			// Unlocking closes the lock file; should it fail, the lock ends with the process all the same.
@@ -144,6 +178,9 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 			res.StoreErr = c.store(path, name, data)
 			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
 				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
+			}
+			if res.StoreErr == nil {
+				c.prune(name, ttl)
 			}
 		} else {
 			res.StoreErr = fmt.Errorf("the answer of %d bytes is larger than a cache entry may be", len(data))
@@ -207,7 +244,8 @@ func (c *Cache) additionalData(name string) []byte {
 }
 
 // store seals data and replaces path with it in one step (temporary file, then rename), so that no reader sees
-// half an entry.
+// half an entry. It does not fsync: after a crash an entry may be torn or empty, and one that does not open (its
+// AEAD tag) is a miss, read again; a cache loses nothing it cannot get back.
 func (c *Cache) store(path, name string, data []byte) error {
 	aead, err := chacha20poly1305.NewX(c.key[:])
 	if err != nil {
@@ -237,7 +275,74 @@ func (c *Cache) store(path, name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	// The file's time is the entry's, by this cache's clock: pruning goes by it without opening the entry.
+	if err := os.Chtimes(tmp.Name(), time.Time{}, c.now()); err != nil {
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// prune removes up to prunePerWrite entries last written more than ttl and pruneMargin ago, with their lock files,
+// and lock and temporary files as old without an entry. An entry whose lock another process (or goroutine) holds is
+// being read again and is left alone. keep is the entry just written.
+func (c *Cache) prune(keep string, ttl time.Duration) {
+	dir, err := os.Open(c.dir)
+	if err != nil {
+		return
+	}
+	names, _ := dir.Readdirnames(pruneScan) // as many as it got: pruning is best effort
+	dir.Close()
+	mathrand.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	cutoff := c.now().Add(-ttl - pruneMargin)
+	removed := 0
+	for _, name := range names[:min(len(names), pruneCheck)] {
+		if removed == prunePerWrite {
+			return
+		}
+		entry := strings.TrimSuffix(name, ".lock")
+		if entry == keep || !isEntryName(entry) && !strings.HasPrefix(name, ".entry-") {
+			continue
+		}
+		info, err := os.Lstat(filepath.Join(c.dir, name))
+		if err != nil || !info.Mode().IsRegular() || !info.ModTime().Before(cutoff) {
+			continue
+		}
+		if entry != name {
+			// A lock file: pruned here only without its entry, which otherwise decides for both.
+			if _, err := os.Lstat(filepath.Join(c.dir, entry)); err == nil {
+				continue
+			}
+		}
+		if c.removeUnlocked(entry) {
+			removed++
+		}
+	}
+}
+
+// removeUnlocked removes an entry (or temporary file) and its lock file if no one holds the lock, and says whether
+// it did. The lock is held while both go, so no process reads or writes the entry meanwhile.
+func (c *Cache) removeUnlocked(entry string) bool {
+	path := filepath.Join(c.dir, entry)
+	if strings.HasPrefix(entry, ".entry-") {
+		return os.Remove(path) == nil
+	}
+	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
+	if locked, err := lock.TryLock(); err != nil || !locked {
+		return false
+	}
+	defer func() { _ = lock.Unlock() }()
+	entryErr := os.Remove(path)
+	lockErr := os.Remove(path + ".lock")
+	return entryErr == nil || lockErr == nil
+}
+
+// isEntryName tells an entry's file name: the 32 hex digits of Cache.name.
+func isEntryName(name string) bool {
+	if len(name) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
 }
 
 // Forget removes key's entry, for an entry that opened but whose contents the caller cannot use.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/testnet"
 )
 
 // The processes of TestProcessesWantingOneEntryMakeOneRead are this test binary, started again with helperEnv set.
@@ -21,7 +23,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(helperEnv); dir != "" {
 		os.Exit(runHelper(dir))
 	}
-	os.Exit(m.Run())
+	testnet.Main(m)
 }
 
 // runHelper waits for the start file, then asks for the entry; its read appends a line to reads.log and takes a
