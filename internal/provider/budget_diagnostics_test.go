@@ -39,7 +39,7 @@ func TestASpentRequestBudgetIsDescribedAsSuch(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := fmt.Errorf("reading groups page 3 from the Kore.ai API ran out of time: %w", tc.err)
-			summary, detail := describeReadError(context.Background(), err, 10*time.Second, "groups")
+			summary, detail := describeReadError(context.Background(), err, 10*time.Second, groupsListing)
 			if summary != "Kore.ai Request Budget Spent" {
 				t.Errorf("summary %q, want Kore.ai Request Budget Spent (detail %q)", summary, detail)
 			}
@@ -110,7 +110,7 @@ func TestAReadEndedByAHeldLockIsDescribedAsSuch(t *testing.T) {
 	t.Parallel()
 	err := fmt.Errorf("reading groups page 0 from the Kore.ai API: %w", &kore.LockWaitError{
 		Lock: "the account's request budget record", Path: "/cache/budget/0a1b.budget.lock", Err: context.DeadlineExceeded})
-	summary, detail := describeReadError(context.Background(), err, 10*time.Second, "groups")
+	summary, detail := describeReadError(context.Background(), err, 10*time.Second, groupsListing)
 	if summary != "Kore.ai Read Waited for Another Process" {
 		t.Errorf("summary %q, want Kore.ai Read Waited for Another Process (detail %q)", summary, detail)
 	}
