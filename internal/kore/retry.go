@@ -48,8 +48,10 @@ func (c *Client) get(ctx context.Context, target string, at request) (*reply, er
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 
-	// The policy and the backoff share per-request state (the wait chosen for the next attempt), so the
-	// retryablehttp.Client, a handful of fields around the shared http.Client, is made per request.
+	// The policy and the backoff share per-request state (the wait chosen for the next attempt), and
+	// retryablehttp's Backoff is given no context to find it in, so the retryablehttp.Client, a handful of fields
+	// around the shared http.Client, is made per request. When it gives up it closes the http.Client's idle
+	// connections, which attemptTransport (no CloseIdleConnections of its own) does not pass on to the pool.
 	policy := &retryPolicy{ctx: ctx, client: c, state: state, url: req.URL}
 	retrying := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
