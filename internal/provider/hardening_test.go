@@ -103,19 +103,19 @@ func TestReadErrorsGetTheirAdviceOnce(t *testing.T) {
 		{name: "a Retry-After beyond the deadline",
 			err:         &kore.WaitPastDeadlineError{Wait: time.Hour, Left: time.Minute, RetryAfter: true, Err: rateLimited},
 			wantSummary: "Kore.ai Read Would Outlast Its Time Limit", wantOnce: []string{"Retry-After", "timeouts.read"}},
-		{name: "an answer too large", err: &kore.RequestError{Page: 2, Attempts: 1, Err: &kore.AnswerTooLargeError{
+		{name: "an answer too large", err: &kore.RequestError{Page: 2, Attempts: 1, Endpoint: "groups", Err: &kore.AnswerTooLargeError{
 			Limit: kore.MaxAnswerBytes, ContentLength: -1}},
 			wantSummary: "Kore.ai Answer Too Large", wantOnce: []string{"page_size", "groups page 2"}},
-		{name: "an answer that is not HTTP", err: &kore.RequestError{Page: 0, Attempts: 1, Err: &kore.ProtocolError{
+		{name: "an answer that is not HTTP", err: &kore.RequestError{Page: 0, Attempts: 1, Endpoint: "groups", Err: &kore.ProtocolError{
 			Err: errors.New("malformed HTTP status code")}},
 			wantSummary: "Kore.ai Answer Is Not HTTP", wantOnce: []string{"malformed HTTP status code"}},
-		{name: "a host that does not resolve", err: &kore.RequestError{Page: 0, Attempts: 1, Err: &kore.HostNotFoundError{
+		{name: "a host that does not resolve", err: &kore.RequestError{Page: 0, Attempts: 1, Endpoint: "groups", Err: &kore.HostNotFoundError{
 			Host: "kore.example.invalid", Err: errors.New("no such host")}},
 			wantSummary: "Kore.ai Host Not Found", wantOnce: []string{`"kore.example.invalid"`, "typo"}},
 		{name: "a timed-out read names the page and the attempts", ctx: deadline,
-			err:         &kore.RequestError{Page: 3, Attempts: 2, Err: context.DeadlineExceeded},
+			err:         &kore.RequestError{Page: 3, Attempts: 2, Endpoint: "groups", Err: context.DeadlineExceeded},
 			wantSummary: "Kore.ai Read Timed Out", wantOnce: []string{"groups page 3", "after 2 attempts", "timeouts.read (10m0s)"}},
-		{name: "a connection refused", err: &kore.RequestError{Page: 0, Attempts: 1, Err: errors.New("connection refused")},
+		{name: "a connection refused", err: &kore.RequestError{Page: 0, Attempts: 1, Endpoint: "groups", Err: errors.New("connection refused")},
 			wantSummary: "Cannot Reach Kore.ai", wantOnce: []string{"HTTPS_PROXY"}},
 	}
 	for _, tt := range tests {
