@@ -214,6 +214,19 @@ func (e *PaginationError) Error() string {
 	return fmt.Sprintf("Kore.ai API returned inconsistent pages: %s page %d: %s", e.Endpoint, e.Page, e.Reason)
 }
 
+// TooManyItemsError reports a listing whose first page announces more items than the caller allows: the read
+// stops there, before the rest is read or held.
+type TooManyItemsError struct {
+	Endpoint string // the listing, as in "audit logs"
+	Items    string // what it holds, as in "entries"
+	Total    int    // the total page 0 announced
+	Most     int    // the most the caller allows
+}
+
+func (e *TooManyItemsError) Error() string {
+	return fmt.Sprintf("the %s hold %d %s, more than the %d allowed", e.Endpoint, e.Total, e.Items, e.Most)
+}
+
 // DecodeError reports a 2xx answer whose body is not the expected JSON. The body is never quoted: a listing
 // carries users' emails and bots' app secrets, and an answer that merely starts oddly (a byte-order mark, an
 // anti-hijacking prefix) is still one. Err says where it went wrong instead.

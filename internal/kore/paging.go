@@ -28,6 +28,10 @@ type listing[T any] struct {
 	itemsKey  string     // the field holding each page's items
 	query     url.Values // parameters besides offset and limit, e.g. roleType
 	pageSize  int        // the limit of every request, 1 to MaxPageSize
+	// sizeParam is the name of the page size parameter: "limit" when empty, "size" for the audit logs.
+	sizeParam string
+	// maxItems, when above 0, ends the read after page 0 if its total is larger, before any more is read.
+	maxItems int
 	// scope is the Admin Console API scope the endpoint needs, named in refusals.
 	scope string
 	// encrypted says Kore.ai encrypts this endpoint's answers for apps that enforce payload encryption.
@@ -47,8 +51,16 @@ func (l *listing[T]) key() string {
 	for name, values := range l.query {
 		query[name] = values
 	}
-	query.Set("limit", strconv.Itoa(l.pageSize))
+	query.Set(l.sizeName(), strconv.Itoa(l.pageSize))
 	return l.path + "?" + query.Encode()
+}
+
+// sizeName is the name of the page size parameter.
+func (l *listing[T]) sizeName() string {
+	if l.sizeParam == "" {
+		return "limit"
+	}
+	return l.sizeParam
 }
 
 // shareKey names the read for sharing, keeping detail of each item (0 for a listing with one form).
@@ -63,7 +75,7 @@ func (l *listing[T]) target(c *Client, offset int) string {
 		query[name] = values
 	}
 	query.Set("offset", strconv.Itoa(offset))
-	query.Set("limit", strconv.Itoa(l.pageSize))
+	query.Set(l.sizeName(), strconv.Itoa(l.pageSize))
 	return c.apiBase + l.path + "?" + query.Encode()
 }
 
@@ -86,9 +98,13 @@ func values[T any](items []*T) []T {
 
 // checkPageSize refuses a page size the API would not honour, before any request.
 func checkPageSize(pageSize int, items string) error {
-	if pageSize < 1 || pageSize > MaxPageSize {
+	return checkPageSizeUpTo(pageSize, MaxPageSize, items)
+}
+
+func checkPageSizeUpTo(pageSize, most int, items string) error {
+	if pageSize < 1 || pageSize > most {
 		return fmt.Errorf("page size %d is out of range: the Kore.ai API reads 1 to %d %s a page",
-			pageSize, MaxPageSize, items)
+			pageSize, most, items)
 	}
 	return nil
 }
@@ -204,6 +220,9 @@ func (p *pass[T]) read(ctx context.Context) (*walkResult[T], error) {
 		return nil, err
 	}
 	p.keep(first)
+	if l.maxItems > 0 && first.total > l.maxItems {
+		return nil, &TooManyItemsError{Endpoint: l.name, Items: l.many, Total: first.total, Most: l.maxItems}
+	}
 	pages := []*page[T]{first}
 	if !first.more {
 		return p.assemble(pages)
