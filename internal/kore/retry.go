@@ -34,6 +34,12 @@ type reply struct {
 
 // get performs one GET with retries and returns the 2xx answer.
 func (c *Client) get(ctx context.Context, target string, at request) (*reply, error) {
+	return c.send(ctx, http.MethodGet, target, nil, at)
+}
+
+// send performs one request with retries and returns the 2xx answer. body, if not nil, is sent as JSON with every
+// attempt: the admin APIs read with POST too (Get User Information), and such a read is as safe to repeat as a GET.
+func (c *Client) send(ctx context.Context, method, target string, body []byte, at request) (*reply, error) {
 	if err := c.inFlight.Acquire(ctx, 1); err != nil {
 		return nil, &RequestError{Page: at.page, Err: err, Endpoint: at.endpoint}
 	}
@@ -41,18 +47,25 @@ func (c *Client) get(ctx context.Context, target string, at request) (*reply, er
 
 	state := &requestState{}
 	ctx = context.WithValue(ctx, requestStateKey{}, state)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	var payload any // retryablehttp rewinds a []byte body for every attempt; a nil one must stay untyped nil
+	if body != nil {
+		payload = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, payload)
 	if err != nil {
 		return nil, &RequestError{Page: at.page, Err: err, Endpoint: at.endpoint}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 
 	// The policy and the backoff share per-request state (the wait chosen for the next attempt), and
 	// retryablehttp's Backoff is given no context to find it in, so the retryablehttp.Client, a handful of fields
 	// around the shared http.Client, is made per request. When it gives up it closes the http.Client's idle
 	// connections, which attemptTransport (no CloseIdleConnections of its own) does not pass on to the pool.
-	policy := &retryPolicy{ctx: ctx, client: c, state: state, url: req.URL}
+	policy := &retryPolicy{ctx: ctx, client: c, state: state, url: req.URL, method: method}
 	retrying := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		Logger:       nil, // attempts and retries are logged by this package, without headers
@@ -69,17 +82,18 @@ func (c *Client) get(ctx context.Context, target string, at request) (*reply, er
 		return nil, &RequestError{Page: at.page, Attempts: state.attempts, Endpoint: at.endpoint,
 			Err: policy.explain(c.redactor.redactError(err))}
 	}
-	body := bodyBytes(resp)
+	answer := bodyBytes(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, policy.explain(c.newAPIError(resp, body, at, state.attempts))
+		return nil, policy.explain(c.newAPIError(resp, answer, at, state.attempts))
 	}
-	return &reply{body: body, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}, nil
+	return &reply{body: answer, status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}, nil
 }
 
 // retryPolicy decides, after each attempt of one request, whether and how long to wait before the next one.
 type retryPolicy struct {
 	ctx    context.Context // the request's context, for log lines
 	client *Client
+	method string
 	state  *requestState
 	url    *url.URL
 	// What the last attempt ended with, for the retry log line.
@@ -182,7 +196,7 @@ func (p *retryPolicy) backoff(_, _ time.Duration, _ int, _ *http.Response) time.
 
 func (p *retryPolicy) logFields(wait time.Duration) map[string]any {
 	fields := map[string]any{
-		"method":  http.MethodGet,
+		"method":  p.method,
 		"path":    p.url.Path,
 		"query":   p.url.RawQuery,
 		"attempt": p.state.attempts,
