@@ -80,6 +80,12 @@ type Options struct {
 	// Intercept, when set, is called for every request after it is counted and after Latency; see the ready-made
 	// faults such as RateLimited, and Chain to combine them.
 	Intercept Interceptor
+	// AuditLogs are served by Get Admin Console Audit Logs (see GenerateAuditLogs); change them with SetAuditLogs
+	// and AddAuditLog.
+	AuditLogs []AuditLogEntry
+	// Activity is what Get User Information answers, by lower-cased email (see GenerateActivity); change it with
+	// SetActivity.
+	Activity map[string]UserActivity
 }
 
 // Server is a running (New) or embeddable (NewHandler) fake Kore.ai API. It is safe for concurrent use.
@@ -106,6 +112,11 @@ type Server struct {
 	mu      sync.Mutex
 	tokens  []string
 	offsets map[string][]int
+
+	// activityMu guards what Get Admin Console Audit Logs and Get User Information serve.
+	activityMu sync.Mutex
+	auditLogs  []AuditLogEntry
+	activity   map[string]UserActivity
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -132,6 +143,8 @@ func NewHandler(opts Options) *Server {
 	s.closing, s.stop = context.WithCancel(context.Background())
 	s.SetGroups(opts.Groups)
 	s.SetAccess(opts.Access)
+	s.SetAuditLogs(opts.AuditLogs)
+	s.SetActivity(opts.Activity)
 	return s
 }
 
@@ -257,6 +270,10 @@ func (s *Server) record(r *http.Request) {
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == AuditLogsPath || r.URL.Path == UsersInfoPath {
+		s.routeActivity(w, r)
+		return
+	}
 	key := itemsKey(r.URL.Path)
 	if key == "" {
 		WriteError(w, http.StatusNotFound, MsgNotFound, http.StatusNotFound)
@@ -272,6 +289,28 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveListing(w, r, key)
+}
+
+// routeActivity answers Get Admin Console Audit Logs (GET) and Get User Information (POST) after the auth check.
+func (s *Server) routeActivity(w http.ResponseWriter, r *http.Request) {
+	method := http.MethodGet
+	if r.URL.Path == UsersInfoPath {
+		method = http.MethodPost
+	}
+	if r.Method != method {
+		w.Header().Set("Allow", method)
+		WriteError(w, http.StatusMethodNotAllowed, MsgMethodNotAllowed, http.StatusMethodNotAllowed)
+		return
+	}
+	if refusal := s.auth.check(r.Header.Get("auth")); refusal != "" {
+		WriteError(w, http.StatusUnauthorized, refusal, CodeInvalidToken)
+		return
+	}
+	if method == http.MethodPost {
+		s.serveUsersInfo(w, r)
+		return
+	}
+	s.serveAuditLogs(w, r)
 }
 
 // pageParams reads offset (default 0) and limit (default 50, or MaxPageSize if lower).
