@@ -43,6 +43,7 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, su
 	items := subject.items()
 	var (
 		hourly       *kore.HourlyRateLimitError
+		tooMany      *kore.TooManyItemsError
 		apiForScope  *kore.APIError
 		pastDeadline *kore.WaitPastDeadlineError
 		budgetSpent  *kore.BudgetDeadlineError
@@ -67,6 +68,9 @@ func describeReadError(ctx context.Context, err error, timeout time.Duration, su
 			"other machines) shares them. The provider sends nothing more for the account from this machine until "+
 			"%s. Run again after that, or set timeouts.read longer than the wait (%s) to let the read wait for it.",
 			happened, "1,800", hourly.FreesAt.UTC().Format(time.RFC3339), hourly.Wait.Round(time.Minute))
+	case errors.As(err, &tooMany):
+		return "Kore.ai Range Too Large", fmt.Sprintf("%s. The read stopped after its first page, before state "+
+			"grew. Narrow the range (from, to), or raise max_entries if the state may hold that many.", happened)
 	case errors.As(err, &pastDeadline):
 		return "Kore.ai Read Would Outlast Its Time Limit", fmt.Sprintf("%s. The whole read must finish within "+
 			"timeouts.read (%s): raise it above the wait, or run again later.", happened, timeout)

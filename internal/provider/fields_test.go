@@ -23,7 +23,7 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onDirectPath := []string{"kore_groups", "kore_group", "kore_users", "kore_roles", "kore_bots"}
+	onDirectPath := []string{"kore_groups", "kore_group", "kore_users", "kore_roles", "kore_bots", "kore_audit_logs"}
 	if len(direct) != len(onDirectPath) {
 		t.Errorf("%d data sources on the direct path, want %d: %v", len(direct), len(onDirectPath), onDirectPath)
 	}
@@ -40,6 +40,7 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 	checkAPIFields(t, "role", roleObject)
 	checkAPIFields(t, "bot", botObject)
 	checkAPIFields(t, "bot.jwt_apps", jwtAppObject)
+	checkAPIFields(t, "kore_audit_logs.entries", auditEntryObject)
 }
 
 // checkAPIFields fails for each field of a described Kore.ai object whose description does not name its API field.

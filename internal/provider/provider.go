@@ -63,7 +63,12 @@ type koreProvider struct {
 	version   string
 	lookupEnv lookupEnvFunc // os.LookupEnv, except in tests
 	client    atomic.Pointer[kore.Client]
+	// auditLogsFrom is when this run's first audit log read started: the default end of every range.
+	auditLogsFrom runMoment
 }
+
+// runStarted is the moment this run's first audit log read started.
+func (p *koreProvider) runStarted() time.Time { return p.auditLogsFrom.get(time.Now) }
 
 // providerModel mirrors the provider block.
 type providerModel struct {
@@ -319,6 +324,7 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 		func() datasource.DataSource { return newUsersDataSource(p) },
 		func() datasource.DataSource { return newRolesDataSource(p) },
 		func() datasource.DataSource { return newBotsDataSource(p) },
+		func() datasource.DataSource { return newAuditLogsDataSource(p) },
 	}
 }
 
