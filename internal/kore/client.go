@@ -280,6 +280,9 @@ func New(cfg Config) (*Client, error) {
 // everything the client or its user shows (see Redactor).
 func (c *Client) Redact(text string) string { return c.redactor.Redact(text) }
 
+// AllowsInexactReads reports whether reads that do not add up are kept with warnings (Config.AllowInexactReads).
+func (c *Client) AllowsInexactReads() bool { return c.allowInexactReads }
+
 // BaseURL returns a copy of the parsed host URL the client sends requests to.
 func (c *Client) BaseURL() *url.URL {
 	u := *c.baseURL

@@ -35,7 +35,9 @@ type auditLogsDataSource struct {
 	provider *koreProvider
 }
 
-func newAuditLogsDataSource(p *koreProvider) datasource.DataSource { return &auditLogsDataSource{provider: p} }
+func newAuditLogsDataSource(p *koreProvider) datasource.DataSource {
+	return &auditLogsDataSource{provider: p}
+}
 
 type auditLogsConfig struct {
 	ID         types.String   `tfsdk:"id"`

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -127,7 +128,8 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 			RoleID: fmt.Sprintf("a-%02d", i), RoleName: fmt.Sprintf("Admin role %02d", i), Groups: []string{}})
 	}
 	access.Users = append(access.Users, manyAdminRoles)
-	s := newTestServer(t, groups, func(o *fakekore.Options) { o.Access = access })
+	activity := fakekore.GenerateActivity(access, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	s := newTestServer(t, groups, func(o *fakekore.Options) { o.Access = access; o.Activity = activity })
 	h := newProtocolHarness(t, s.URL, nil)
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
@@ -158,6 +160,9 @@ func TestServer_directReadMatchesTheFrameworkRead(t *testing.T) {
 		}},
 		{"every user, small pages", "kore_users", map[string]tftypes.Value{
 			"page_size": tftypes.NewValue(tftypes.Number, 9),
+		}},
+		{"every user with their activity", "kore_users", map[string]tftypes.Value{
+			"include_activity": tftypes.NewValue(tftypes.Bool, true),
 		}},
 		{"the user with many admin roles", "kore_users", map[string]tftypes.Value{
 			"emails": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String},

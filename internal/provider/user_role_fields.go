@@ -8,30 +8,66 @@ import (
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 )
 
+// userRow is one user as kore_users writes it: what Get User Roles Details said, and, with include_activity, what
+// Get User Information said (nil when it was not read, or could not be with inexact reads allowed).
+type userRow struct {
+	*kore.UserRoles
+	activity *kore.UserInfo
+}
+
+// activityDescription ends the description of each attribute read from Get User Information.
+const activityDescription = " Read from Get User Information (`POST /api/public/usersInfo`) only with " +
+	"`include_activity = true`; null otherwise."
+
 // userRolesObject describes one user with the roles they hold, as kore_users lists them in users.
 var userRolesObject = newObject(
 	stringField("id", "userId", "User ID (API field `userId`).",
-		func(u *kore.UserRoles) string { return u.ID }),
+		func(u *userRow) string { return u.ID }),
 	optionalStringField("email", "username", "The user's login email (API field `username`).",
-		func(u *kore.UserRoles) *string { return u.Email }),
+		func(u *userRow) *string { return u.Email }),
 	optionalStringField("org_user_id", "orgUserId",
 		"The user's ID in their organisation's own directory (API field `orgUserId`); null when the API leaves it "+
 			"out.",
-		func(u *kore.UserRoles) *string { return u.OrgUserID }),
+		func(u *userRow) *string { return u.OrgUserID }),
 	optionalStringField("account_id", "accountId", "ID of the Kore.ai account (API field `accountId`).",
-		func(u *kore.UserRoles) *string { return u.AccountID }),
+		func(u *userRow) *string { return u.AccountID }),
 	optionalBoolField("is_developer", "isDeveloper", "Whether the user is a bot developer (API field `isDeveloper`).",
-		func(u *kore.UserRoles) *bool { return u.IsDeveloper }),
+		func(u *userRow) *bool { return u.IsDeveloper }),
 	optionalBoolField("can_create_bot", "canCreateBot", "Whether the user may create bots (API field `canCreateBot`).",
-		func(u *kore.UserRoles) *bool { return u.CanCreateBot }),
+		func(u *userRow) *bool { return u.CanCreateBot }),
 	objectListField("bot_roles", "btRoles",
 		"The user's role in each bot (API field `btRoles`), sorted by `bot_name`, `role_name`, `bot_id`, then "+
 			"`role_id`.",
-		botRoleObject, sortedBotRoles),
+		botRoleObject, func(u *userRow) []*kore.BotRole { return sortedBotRoles(u.UserRoles) }),
 	objectListField("admin_roles", "adminRoles",
 		"The user's account-wide admin roles (API field `adminRoles`), sorted by `role_name`, then `role_id`.",
-		adminRoleObject, sortedAdminRoles),
+		adminRoleObject, func(u *userRow) []*kore.AdminRole { return sortedAdminRoles(u.UserRoles) }),
+	optionalStringField("status", "userInfo.status", "The user's status as Kore.ai sends it (API field "+
+		"`userInfo.status`): `active`, `not active` (invited, never joined), or another value passed through."+
+		activityDescription,
+		func(u *userRow) *string { return u.activityField(func(a *kore.UserInfo) *string { return a.Status }) }),
+	optionalStringField("last_login", "userInfo.lastLogin", "When the user last logged in, in RFC 3339 (API field "+
+		"`userInfo.lastLogin`); null when they never did."+activityDescription,
+		func(u *userRow) *string {
+			return rfc3339(u.activityField(func(a *kore.UserInfo) *string { return a.LastLogin }))
+		}),
+	optionalStringField("first_name", "userInfo.firstName", "The user's first name (API field "+
+		"`userInfo.firstName`)."+activityDescription,
+		func(u *userRow) *string {
+			return u.activityField(func(a *kore.UserInfo) *string { return a.FirstName })
+		}),
+	optionalStringField("last_name", "userInfo.lastName", "The user's last name (API field `userInfo.lastName`)."+
+		activityDescription,
+		func(u *userRow) *string { return u.activityField(func(a *kore.UserInfo) *string { return a.LastName }) }),
 )
+
+// activityField is one field of the user's activity, nil when it was not read.
+func (u *userRow) activityField(get func(*kore.UserInfo) *string) *string {
+	if u.activity == nil {
+		return nil
+	}
+	return get(u.activity)
+}
 
 // viaGroupsDescription is the one description of via_groups, for bot and admin roles alike.
 const viaGroupsDescription = "Names of the groups through which the role reaches the user (API field `groups`), " +

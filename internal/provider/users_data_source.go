@@ -36,6 +36,7 @@ type usersConfig struct {
 	ID            types.String   `tfsdk:"id"`
 	Emails        types.Set      `tfsdk:"emails"`
 	IgnoreMissing types.Bool     `tfsdk:"ignore_missing"`
+	Activity      types.Bool     `tfsdk:"include_activity"`
 	PageSize      types.Number   `tfsdk:"page_size"`
 	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 	Total         types.Int64    `tfsdk:"total"`
@@ -49,7 +50,7 @@ type usersState struct {
 	emails   []string // the emails argument, nil when it is null
 	pageSize int
 	total    int
-	kept     []*kore.UserRoles // sorted
+	kept     []*userRow // sorted
 }
 
 // usersObject describes the whole state of kore_users: its arguments as configured and what the read found.
@@ -69,6 +70,16 @@ var usersObject = newObject(
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
 	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	argumentField("include_activity", schema.BoolAttribute{
+		MarkdownDescription: fmt.Sprintf("When true, each user also gets `status`, `last_login`, `first_name` and "+
+			"`last_name`, read from Get User Information (`POST /api/public/usersInfo`) in batches of at most %d "+
+			"emails: 10,000 users are 200 requests, more than three minutes of the account's budget of 60 a "+
+			"minute, so set `cache_ttl` for repeated runs. Needs the API scope **User Management > User "+
+			"Management**. A user that Get User Information no longer finds (deleted between the two reads) fails "+
+			"the read, or with `allow_inexact_reads` gets null activity and a warning. Defaults to `false`: no "+
+			"extra request and no extra scope.", kore.UsersInfoBatch),
+		Optional: true,
+	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.Activity)) }),
 	pageSizeField(pageSizeDescription("Users asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *usersState) int { return s.pageSize }),
@@ -78,7 +89,7 @@ var usersObject = newObject(
 		func(s *usersState) int64 { return int64(s.total) }),
 	objectListField("users", "users",
 		"The users kept (API field `users`), sorted by email (users without one first), then ID.",
-		userRolesObject, func(s *usersState) []*kore.UserRoles { return s.kept }),
+		userRolesObject, func(s *usersState) []*userRow { return s.kept }),
 )
 
 func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -143,9 +154,18 @@ func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	}
 	st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
 	st.total = list.Total
-	st.kept = kept
+	st.kept = make([]*userRow, len(kept))
+	for i, u := range kept {
+		st.kept[i] = &userRow{UserRoles: u}
+	}
+	if cfg.Activity.ValueBool() {
+		diags.Append(readActivity(ctx, client, st.kept, cfg.Timeouts)...)
+		if diags.HasError() {
+			return nil, diags
+		}
+	}
 
-	w := newStateWriter(estimateUsersStateSize(kept))
+	w := newStateWriter(estimateUsersStateSize(st.kept))
 	usersObject.write(w, &st)
 	state, err := w.bytes()
 	if err != nil {
@@ -211,7 +231,7 @@ func describeMissingEmails(missing []string, users []kore.UserRoles) string {
 }
 
 // estimateUsersStateSize guesses the encoded size so that the buffer grows once.
-func estimateUsersStateSize(users []*kore.UserRoles) int {
+func estimateUsersStateSize(users []*userRow) int {
 	n := 4096
 	for _, u := range users {
 		n += 320 + 256*(len(u.BotRoles)+len(u.AdminRoles))

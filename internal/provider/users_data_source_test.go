@@ -110,6 +110,8 @@ func TestAccUsersDataSource_readsEveryField(t *testing.T) {
 						"id": str("u-2"), "email": str("alice@example.com"), "org_user_id": str("EMP-7"),
 						"account_id": str("acc-1"), "is_developer": knownvalue.Bool(true),
 						"can_create_bot": knownvalue.Bool(true),
+						"status":         knownvalue.Null(), "last_login": knownvalue.Null(), "first_name": knownvalue.Null(),
+						"last_name": knownvalue.Null(),
 						// By bot name, role name, bot ID, role ID; each role's groups sorted.
 						"bot_roles": knownvalue.ListExact([]knownvalue.Check{
 							botRole("st-3", "Café Concierge 日本", "r-analyst", "Analyst", "Engineering 001"),
@@ -127,6 +129,8 @@ func TestAccUsersDataSource_readsEveryField(t *testing.T) {
 						"id": str("u-1"), "email": str("bob@example.com"), "org_user_id": str("EMP-1"),
 						"account_id": str("acc-1"), "is_developer": knownvalue.Bool(true),
 						"can_create_bot": knownvalue.Bool(false),
+						"status":         knownvalue.Null(), "last_login": knownvalue.Null(), "first_name": knownvalue.Null(),
+						"last_name": knownvalue.Null(),
 						"bot_roles": knownvalue.ListExact([]knownvalue.Check{
 							botRole("st-1", "Customer Support Assistant", "r-dev", "Bot Developer", "Engineering 001"),
 						}),
@@ -136,13 +140,17 @@ func TestAccUsersDataSource_readsEveryField(t *testing.T) {
 						"id": str("u-3"), "email": str("zoe@example.com"), "org_user_id": knownvalue.Null(),
 						"account_id": str("acc-1"), "is_developer": knownvalue.Bool(false),
 						"can_create_bot": knownvalue.Bool(false),
-						"bot_roles":      knownvalue.ListExact([]knownvalue.Check{}),
-						"admin_roles":    knownvalue.ListExact([]knownvalue.Check{}),
+						"status":         knownvalue.Null(), "last_login": knownvalue.Null(), "first_name": knownvalue.Null(),
+						"last_name":   knownvalue.Null(),
+						"bot_roles":   knownvalue.ListExact([]knownvalue.Check{}),
+						"admin_roles": knownvalue.ListExact([]knownvalue.Check{}),
 					}),
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id": str("u-4"), "email": str("Émile@example.com"), "org_user_id": str(""),
 						"account_id": str("acc-1"), "is_developer": knownvalue.Bool(false),
 						"can_create_bot": knownvalue.Bool(true),
+						"status":         knownvalue.Null(), "last_login": knownvalue.Null(), "first_name": knownvalue.Null(),
+						"last_name": knownvalue.Null(),
 						"bot_roles": knownvalue.ListExact([]knownvalue.Check{
 							botRole("st-3", "Café Concierge 日本", "r-owner", "Bot Owner"),
 						}),
@@ -181,6 +189,8 @@ func TestAccUsersDataSource_nullAndAbsentFieldsAreNull(t *testing.T) {
 						"id": str("u-n"), "email": knownvalue.Null(), "org_user_id": knownvalue.Null(),
 						"account_id": knownvalue.Null(), "is_developer": knownvalue.Null(),
 						"can_create_bot": knownvalue.Null(),
+						"status":         knownvalue.Null(), "last_login": knownvalue.Null(), "first_name": knownvalue.Null(),
+						"last_name": knownvalue.Null(),
 						// A null bot name sorts first.
 						"bot_roles": knownvalue.ListExact([]knownvalue.Check{
 							knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -458,6 +468,8 @@ func expectedUserRoles(u fakekore.UserRoles) map[string]any {
 		"id": u.ID, "email": u.Username, "org_user_id": deref(u.OrgUserID), "account_id": u.AccountID,
 		"is_developer": u.IsDeveloper, "can_create_bot": u.CanCreateBot, "bot_roles": botRoles,
 		"admin_roles": adminRoles,
+		// Read only with include_activity.
+		"status": nil, "last_login": nil, "first_name": nil, "last_name": nil,
 	}
 }
 
