@@ -158,4 +158,22 @@ if [[ -n "$has_review" ]]; then
 	"$terraform_bin" output "${color_flags[@]}" "$review_output"
 fi
 
+# The quarterly review needs the activity and the audit logs; only with the default configuration.
+if [[ -z "${KORE_DEMO_CONFIG:-}" ]]; then
+	step "Quarterly access review (examples/quarterly-review): dormant role holders, last week's changes, a check"
+	mkdir -p "$scratch/quarterly"
+	cp "$repo_root/examples/quarterly-review/main.tf" "$scratch/quarterly/main.tf"
+	cd "$scratch/quarterly"
+	if ! "$terraform_bin" apply -auto-approve -input=false -no-color >"$scratch/quarterly.log" 2>&1; then
+		cat "$scratch/quarterly.log" >&2
+		echo "demo: terraform apply of the quarterly review failed." >&2
+		exit 1
+	fi
+	# The check block warns, it does not fail: show its warning, then the outputs.
+	grep -A8 'Warning: Check block assertion failed' "$scratch/quarterly.log" | grep -v '^\s*$' || true
+	for name in dormant_role_holders direct_bot_roles access_changes_last_7_days; do
+		printf '%s = %s\n' "$name" "$("$terraform_bin" output "${color_flags[@]}" "$name" | head -n 12)"
+	done
+fi
+
 step "Done"

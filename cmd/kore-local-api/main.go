@@ -1,5 +1,6 @@
-// Command kore-local-api serves a local imitation of Kore.ai's Get Groups, Get User Roles Details, Get Roles
-// and Get Bots APIs, so the provider can be tried and tested without a Kore.ai account:
+// Command kore-local-api serves a local imitation of Kore.ai's Get Groups, Get User Roles Details, Get Roles,
+// Get Bots, Get Admin Console Audit Logs and Get User Information APIs, so the provider can be tried and tested
+// without a Kore.ai account:
 //
 //	kore-local-api -addr 127.0.0.1:0 -groups 123 -users 5 -bots 5 -client-id demo-client -client-secret demo-secret
 //
@@ -65,6 +66,7 @@ type config struct {
 	rateText   string
 	hourSpent  bool
 	churn      time.Duration
+	auditLogs  int
 }
 
 func main() {
@@ -113,11 +115,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		intercept = fakekore.RateLimitedText(-1, cfg.rateStatus, fakekore.MsgHourlyRateLimited)
 	}
 	groups := demoGroups(cfg.groups, cfg.users)
+	access := fakekore.GenerateAccess(groups, cfg.bots)
+	started := time.Now()
 	fake := fakekore.NewHandler(fakekore.Options{
 		ClientID:     cfg.clientID,
 		ClientSecret: cfg.clientSecret,
 		Groups:       groups,
-		Access:       fakekore.GenerateAccess(groups, cfg.bots),
+		Access:       access,
+		AuditLogs:    fakekore.GenerateAuditLogs(started, cfg.auditLogs),
+		Activity:     fakekore.GenerateActivity(access, started),
 		Offsets:      cfg.offsets,
 		Latency:      cfg.latency,
 		RequireJTI:   cfg.requireJTI,
@@ -148,7 +154,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.clientSecret == "" {
 		logAuth = slog.String("auth", "none: any non-empty auth header is accepted")
 	}
-	logger.Info("serving Get Groups, Get User Roles Details, Get Roles and Get Bots", "url", url,
+	logger.Info("serving Get Groups, Get User Roles Details, Get Roles, Get Bots, Get Admin Console Audit Logs "+
+		"and Get User Information", "url", url,
 		"groups", cfg.groups, "users_per_group", cfg.users, "bots", cfg.bots, "offsets", formatOffsets(cfg.offsets),
 		logAuth, "latency", cfg.latency, "require_jti", cfg.requireJTI, "rate_limit", cfg.rateLimit,
 		"rate_window", cfg.rateWindow)
@@ -197,6 +204,7 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		"the HTTP status of rate-limit refusals (Kore.ai documents none)")
 	flags.StringVar(&cfg.rateText, "rate-limit-text", "older",
 		"the text of -rate-limit's refusals: older, per-minute or hourly (Kore.ai's documented texts)")
+	flags.IntVar(&cfg.auditLogs, "audit-logs", 200, "audit log entries to serve, over the week before the start")
 	flags.DurationVar(&cfg.churn, "churn", 0, "delete, add or rename a group every `interval`, logging each state's "+
 		"digest (0: never)")
 	flags.BoolVar(&cfg.hourSpent, "hour-spent", false,
@@ -223,6 +231,8 @@ func parseFlags(args []string, output io.Writer) (config, error) {
 		return cfg, usageError{fmt.Errorf("-rate-limit %d: must be 0 (no limit) or more", cfg.rateLimit)}
 	case cfg.rateWindow <= 0:
 		return cfg, usageError{fmt.Errorf("-rate-window %s: must be positive", cfg.rateWindow)}
+	case cfg.auditLogs < 0:
+		return cfg, usageError{fmt.Errorf("-audit-logs %d: must be 0 or more", cfg.auditLogs)}
 	case cfg.churn < 0:
 		return cfg, usageError{fmt.Errorf("-churn %s: must be 0 (never) or more", cfg.churn)}
 	case cfg.rateStatus < 400 || cfg.rateStatus > 599:

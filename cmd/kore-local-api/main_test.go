@@ -178,7 +178,7 @@ func TestBadFlagsAreUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-groups", "-1"}, {"-users", "-2"}, {"-latency", "-1s"}, {"-addr", "no-port"}, {"extra"}, {"-unknown"},
 		{"-rate-limit", "-1"}, {"-rate-window", "0s"}, {"-rate-limit-status", "200"}, {"-rate-limit-status", "600"},
-		{"-rate-limit-text", "daily"},
+		{"-rate-limit-text", "daily"}, {"-audit-logs", "-1"}, {"-churn", "-1s"},
 	} {
 		t.Run(strings.Join(args, " ")+" is refused", func(t *testing.T) {
 			if _, err := parseFlags(args, io.Discard); !errors.As(err, new(usageError)) {
