@@ -50,22 +50,17 @@ func auditEntries(entries []kore.AuditLog, categories, names []string) []*auditE
 		out = append(out, &auditEntry{entry: e, time: rfc3339(e.Time)})
 	}
 	slices.SortStableFunc(out, func(a, b *auditEntry) int {
-		return cmp.Or(compareOptionalInt(a.entry.Timestamp, b.entry.Timestamp), strings.Compare(a.entry.ID, b.entry.ID))
+		return cmp.Or(cmp.Compare(a.timestamp(), b.timestamp()), strings.Compare(a.entry.ID, b.entry.ID))
 	})
 	return out
 }
 
-// compareOptionalInt orders a missing number first.
-func compareOptionalInt(a, b *int64) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
+// timestamp is the entry's time in milliseconds, -1 (first) for an entry without one.
+func (e *auditEntry) timestamp() int64 {
+	if e.entry.Timestamp == nil {
 		return -1
-	case b == nil:
-		return 1
 	}
-	return cmp.Compare(*a, *b)
+	return *e.entry.Timestamp
 }
 
 // rfc3339 restates an ISO time in RFC 3339, in UTC with the milliseconds Kore.ai keeps; a time it cannot read is
