@@ -53,7 +53,7 @@ var botsObject = newObject(
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *stateWriter, s *botsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
+	}, func(w *stateWriter, s *botsState) { w.optionalString(s.cfg.NameRegex.ValueStringPointer()) }),
 	pageSizeField(pageSizeDescription("Bots asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *botsState) int { return s.pageSize }),

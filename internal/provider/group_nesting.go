@@ -65,7 +65,7 @@ func checkUniqueNames(groups []nestedGroup) error {
 		b.String())
 }
 
-// quotedList renders ids as "a", "b" and "c".
+// quotedList renders items as "a", "b" and "c", for the lists that errors and warnings name.
 func quotedList(items []string) string {
 	quoted := make([]string, len(items))
 	for i, s := range items {
@@ -198,7 +198,7 @@ func newNestingWalk(groups []nestedGroup, byID map[string]int) *nestingWalk {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b userKey) int {
-		return cmp.Or(compareEmails(a.emailPointer(), b.emailPointer()), strings.Compare(a.id, b.id))
+		return cmp.Or(compareOptional(a.emailPointer(), b.emailPointer()), strings.Compare(a.id, b.id))
 	})
 	for r, k := range keys {
 		ranks[k] = int32(r)
@@ -263,17 +263,4 @@ func (w *nestingWalk) membersOf(root int) []effectiveMember {
 		return cmp.Compare(w.rank[a.Group][a.User], w.rank[b.Group][b.User])
 	})
 	return members
-}
-
-// compareEmails orders null before any e-mail, as kore_groups orders a group's users.
-func compareEmails(a, b *string) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return strings.Compare(*a, *b)
 }

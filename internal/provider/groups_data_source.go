@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
@@ -73,14 +72,14 @@ var groupsObject = newObject(
 			"the read. Requires `names`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
-	}, func(w *stateWriter, s *groupsState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	}, func(w *stateWriter, s *groupsState) { w.optionalBool(s.cfg.IgnoreMissing.ValueBoolPointer()) }),
 	argumentField("name_regex", schema.StringAttribute{
 		MarkdownDescription: "Keep only the groups whose name matches this " +
 			"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *stateWriter, s *groupsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
+	}, func(w *stateWriter, s *groupsState) { w.optionalString(s.cfg.NameRegex.ValueStringPointer()) }),
 	argumentField("include_users", schema.BoolAttribute{
 		MarkdownDescription: "When false, every group's `users` is null (`user_count` stays), which keeps the " +
 			"state small. Defaults to `true`.",
@@ -165,7 +164,7 @@ func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config)
 		diags.AddAttributeError(path.Root("names"), "Kore.ai Groups Not Found",
 			fmt.Sprintf("No group of the account (%d groups read) is named %s. Names are case-sensitive. Correct "+
 				"the names, or set ignore_missing = true to read the groups that exist.",
-				len(list.Groups), quoteList(missing)))
+				len(list.Groups), quotedList(missing)))
 		return nil, diags
 	}
 	st.endpoint = client.BaseURL().JoinPath("api", "public", "groups").String()
@@ -186,28 +185,4 @@ func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config)
 		return nil, diags
 	}
 	return state, diags
-}
-
-func quoteList(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(quoted, ", ")
-}
-
-func boolPointer(v types.Bool) *bool {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	b := v.ValueBool()
-	return &b
-}
-
-func stringPointer(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	s := v.ValueString()
-	return &s
 }
