@@ -368,10 +368,11 @@ func encodeEffectiveMembers(raw []byte, w wireGroups) ([]byte, error) {
 			if err := enc.EncodeString(viaAttribute); err != nil {
 				return nil, err
 			}
-			if err := enc.EncodeArrayLen(len(m.Via)); err != nil {
+			via := m.Via.names()
+			if err := enc.EncodeArrayLen(len(via)); err != nil {
 				return nil, err
 			}
-			for _, v := range m.Via {
+			for _, v := range via {
 				if err := enc.EncodeString(v); err != nil {
 					return nil, err
 				}

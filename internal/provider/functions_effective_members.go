@@ -87,8 +87,9 @@ func (f *effectiveMembersFunction) Run(ctx context.Context, req function.RunRequ
 			for k, v := range arg.users[m.Group][m.User].Attributes() {
 				attrs[k] = v
 			}
-			via := make([]attr.Value, len(m.Via))
-			for j, n := range m.Via {
+			names := m.Via.names()
+			via := make([]attr.Value, len(names))
+			for j, n := range names {
 				via[j] = types.StringValue(n)
 			}
 			attrs[viaAttribute] = types.ListValueMust(types.StringType, via)
