@@ -43,7 +43,9 @@ func (f *effectiveMembersFunction) Definition(_ context.Context, _ function.Defi
 			"`include_users = false` gives: set `include_users = true`;\n" +
 			"- a `child_group_ids` entry that names no group passed in, as happens when `kore_groups` is filtered " +
 			"with `names` or `name_regex`: pass every group, or drop the id from `child_group_ids` on purpose " +
-			"before the call.\n\n" +
+			"before the call;\n" +
+			"- an answer of more than 10 million entries (members and the names in their `via` paths), which deep " +
+			"nesting can reach: pass only the groups you need, with the groups nested in them.\n\n" +
 			"Requires Terraform 1.8 or later, or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
