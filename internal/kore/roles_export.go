@@ -128,15 +128,16 @@ func decodeExportedRoles(data []byte, roleType string) ([]ExportedRole, error) {
 	return roles, nil
 }
 
-// ListRolesWithIDs is ListRoles, with the id of every role that Get Roles sent without one (Kore.ai's admin roles)
-// taken from Export Roles, by name. Export Roles is read only when a role lacks an id, once, shared like every read.
-// A role whose name no exported role has, or several have, keeps no id, and IDWarnings names it.
+// ListRolesWithIDs is ListRoles, with the id of every admin role that Get Roles sent without one (Kore.ai's sample
+// sends none) taken from Export Roles, by name. Export Roles is read only when an admin role lacks an id, once,
+// shared like every read. A role whose name no exported role has, or several have, keeps no id, and IDWarnings
+// names it. Bot roles are documented with their ids, and are returned as Get Roles sent them.
 func (c *Client) ListRolesWithIDs(ctx context.Context, roleType string, pageSize int) (*RoleList, error) {
 	list, err := c.ListRoles(ctx, roleType, pageSize)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(list.Roles, lacksID) {
+	if roleType != RoleTypeAdmin || !slices.ContainsFunc(list.Roles, lacksID) {
 		return list, nil
 	}
 	exported, err := c.ExportRoles(ctx, roleType)

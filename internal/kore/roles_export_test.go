@@ -176,6 +176,19 @@ func TestListRolesWithIDsSendsNothingMoreWhenIDsArePresent(t *testing.T) {
 	}
 }
 
+// Bot roles are documented with their ids: one sent without is left so, and Export Roles is not read.
+func TestListRolesWithIDsLeavesBotRolesAsSent(t *testing.T) {
+	s := &rolesExportServer{t: t, listed: []string{"Bot Owner"}, export: `[{"_id":"b-1","role":"Bot Owner"}]`}
+	list, err := s.client(t).ListRolesWithIDs(context.Background(), kore.RoleTypeBot, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := roleIDs(list.Roles); got["Bot Owner"] != "<null>" || list.IDWarnings != nil || s.count("/api/public/roles/export") != 0 {
+		t.Errorf("ids %v, warnings %q, %d Export Roles requests: want the role as sent, nothing more",
+			got, list.IDWarnings, s.count("/api/public/roles/export"))
+	}
+}
+
 // A role that Export Roles lists under no name, or under its name twice, keeps a null id, and a warning names it;
 // the other roles get their ids.
 func TestListRolesWithIDsWarnsOfRolesWithNoSingleID(t *testing.T) {
