@@ -3,7 +3,7 @@
 # free loopback port instead of a real account. The recording is what `go test ./internal/contract` and the
 # provider's contract replay test replay, and what its scrubbing test searches for the local account's real data.
 #
-# The local server serves no Export Roles, so that endpoint is left out (KORE_CONTRACT_LOCAL_ENDPOINTS to change).
+# Every endpoint is checked; KORE_CONTRACT_LOCAL_ENDPOINTS (comma-separated, as kore-contract -endpoints) picks some.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,7 +14,7 @@ cd "$repo_root"
 readonly local_groups=5 local_users=2 local_bots=2
 readonly local_client_id="cs-contract-local-0001"
 readonly local_client_secret="contract-local-secret-Vq7Lm2Xw9Rt4"
-readonly endpoints="${KORE_CONTRACT_LOCAL_ENDPOINTS:-groups,users,roles-admin,roles-bot,bots}"
+readonly endpoints="${KORE_CONTRACT_LOCAL_ENDPOINTS:-}"
 readonly dir="${KORE_CONTRACT_DIR:-testdata/contract/local-api}"
 readonly server_wait_seconds=30
 
@@ -67,4 +67,4 @@ rm -rf "$dir"
 # A cache directory of its own: the local account's budget is no real account's.
 env -u KORE_JWT KORE_HOST="$server_url" KORE_CLIENT_ID="$local_client_id" KORE_CLIENT_SECRET="$local_client_secret" \
 	KORE_CACHE_DIR="$scratch/cache" KORE_CONTRACT_DIR="$dir" \
-	"$scratch/kore-contract" -endpoints "$endpoints"
+	"$scratch/kore-contract" ${endpoints:+-endpoints "$endpoints"}

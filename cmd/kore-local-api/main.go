@@ -1,6 +1,6 @@
 // Command kore-local-api serves a local imitation of Kore.ai's Get Groups, Get User Roles Details, Get Roles,
-// Get Bots, Get Admin Console Audit Logs and Get User Information APIs, so the provider can be tried and tested
-// without a Kore.ai account:
+// Export Roles, Get Bots, Get Admin Console Audit Logs and Get User Information APIs, so the provider can be tried
+// and tested without a Kore.ai account:
 //
 //	kore-local-api -addr 127.0.0.1:0 -groups 123 -users 5 -bots 5 -client-id demo-client -client-secret demo-secret
 //

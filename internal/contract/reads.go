@@ -15,7 +15,8 @@ type clientRead struct {
 	err        error
 }
 
-// readWhole reads listing e whole through the client's List* method, as the provider does.
+// readWhole reads listing e whole through the client's List* method, or a bare array through its own read, as the
+// provider does.
 func readWhole(ctx context.Context, client *kore.Client, e *endpoint, pageSize int) clientRead {
 	var read clientRead
 	switch e.key {
@@ -46,6 +47,13 @@ func readWhole(ctx context.Context, client *kore.Client, e *endpoint, pageSize i
 				read.ids, read.names = append(read.ids, key), append(read.names, r.Name)
 			}
 			read.warnings = list.Warnings
+		}
+	case "roles-export-admin", "roles-export-bot":
+		list, err := client.ExportRoles(ctx, e.query.Get("roleType"))
+		if read.err = err; err == nil {
+			for _, r := range list.Roles {
+				read.ids, read.names = append(read.ids, r.ID), append(read.names, r.Name)
+			}
 		}
 	case "bots":
 		list, err := client.ListBots(ctx, pageSize)
@@ -81,10 +89,14 @@ func compareRead(result *Result, read clientRead, recorded []map[string]any, e *
 	for _, item := range recorded {
 		ids, names = append(ids, e.itemID(item)), append(names, e.itemName(item))
 	}
+	items := e.itemsKey
+	if items == "" {
+		items = "elements"
+	}
 	switch {
 	case len(read.ids) != len(ids):
 		result.Problems = append(result.Problems, fmt.Sprintf("the client read %d %s, the recorded pages hold %d",
-			len(read.ids), e.itemsKey, len(ids)))
+			len(read.ids), items, len(ids)))
 	case !slices.Equal(read.ids, ids):
 		result.Problems = append(result.Problems, fmt.Sprintf("the client read other ids than the recorded pages "+
 			"hold, first at position %d", firstDifference(read.ids, ids)))

@@ -44,6 +44,7 @@ func Replay(ctx context.Context, dir string) ([]*Result, error) {
 		switch {
 		case !e.listing():
 			replayArray(ctx, client, e, exchanges, result)
+			compareRead(result, readWhole(ctx, client, e, meta.PageSize), recorded, e)
 		case listed.Complete:
 			compareRead(result, readWhole(ctx, client, e, meta.PageSize), recorded, e)
 		}

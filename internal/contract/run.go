@@ -181,14 +181,15 @@ func selectEndpoints(keys []string) ([]*endpoint, error) {
 	return out, nil
 }
 
-// readEndpoint reads e: a bare array once; a listing's first page, the two requests that tell what offset means,
+// readEndpoint reads e: a bare array once, through the client; a listing's first page, the two requests that tell what offset means,
 // then the whole listing through the client's own read when it fits in maxWholePages, else its first pages.
 func readEndpoint(ctx context.Context, client *kore.Client, e *endpoint) (*Listing, *clientRead, error) {
-	if !e.listing() {
-		if _, err := client.FetchPage(ctx, e.path, e.query); err != nil {
-			return nil, nil, err
+	if !e.listing() { // one request, read by the client as the provider reads it; its answer is recorded whatever it is
+		read := readWhole(ctx, client, e, PageSize)
+		if read.err != nil {
+			return nil, nil, read.err
 		}
-		return &Listing{Endpoint: e.key, Complete: true, Pages: 1}, nil, nil
+		return &Listing{Endpoint: e.key, Complete: true, Pages: 1, Total: len(read.ids)}, &read, nil
 	}
 	first, err := client.FetchPage(ctx, e.path, pageQuery(e.query, 0, PageSize))
 	if err != nil {

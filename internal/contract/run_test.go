@@ -45,7 +45,7 @@ func TestRunChecksRecordsAndReplays(t *testing.T) {
 				t.Errorf("groups: %s", r.Line())
 			}
 		case strings.HasPrefix(r.Key, "roles-export"):
-			if !strings.Contains(r.Line(), "FAILED: Kore.ai API answered HTTP 404 Not Found") {
+			if !r.OK() || r.Line() != r.Endpoint+": OK (6 roles, a bare array)" {
 				t.Errorf("%s: %s", r.Key, r.Line())
 			}
 		case !r.OK() || r.Partial:
@@ -70,7 +70,10 @@ func TestRunChecksRecordsAndReplays(t *testing.T) {
 	if l := meta.listing("bots"); l == nil || !l.Complete || l.Total != 3 {
 		t.Errorf("bots in the metadata: %+v", l)
 	}
-	if meta.listing("roles-export-admin") != nil || !meta.Recorded.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
+	if l := meta.listing("roles-export-admin"); l == nil || !l.Complete || l.Pages != 1 || l.Total != 6 {
+		t.Errorf("Export Roles (admin) in the metadata: %+v", l)
+	}
+	if !meta.Recorded.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
 		t.Errorf("metadata: %+v", meta)
 	}
 	if err := CheckScrubbed(dir, testClientSecret, fakekore.BotSecretPrefix); err != nil {

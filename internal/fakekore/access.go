@@ -12,7 +12,9 @@ import (
 const (
 	UserRolesPath = "/api/public/alluserroles"
 	RolesPath     = "/api/public/roles"
-	BotsPath      = "/api/public/bots"
+	// RolesExportPath is Export Roles: every role of a roleType as a bare array, not paged, admin roles with _id.
+	RolesExportPath = "/api/public/roles/export"
+	BotsPath        = "/api/public/bots"
 )
 
 // Items keys of each listing's answer.
@@ -150,7 +152,8 @@ func (o OffsetMeanings) Of(path string) OffsetMeaning {
 	return m
 }
 
-// MsgRoleTypeRequired and MsgRoleTypeInvalid are the 400 answers of Get Roles without a usable roleType.
+// MsgRoleTypeRequired and MsgRoleTypeInvalid are the 400 answers of Get Roles and Export Roles without a usable
+// roleType.
 const (
 	MsgRoleTypeRequired = `roleType is required: "admin" or "bot"`
 	MsgRoleTypeInvalid  = `roleType must be "admin" or "bot"`
@@ -159,6 +162,8 @@ const (
 // encodedAccess holds each item's JSON, encoded once, as encodedGroups does for groups.
 type encodedAccess struct {
 	users, adminRoles, botRoles, bots [][]byte
+	// exportedAdmin and exportedBot are the whole answers of Export Roles.
+	exportedAdmin, exportedBot []byte
 }
 
 // SetAccess replaces the users, roles and bots served; requests already being answered keep the data they
@@ -172,16 +177,26 @@ func (s *Server) SetAccess(a Access) {
 	for i := range a.Users {
 		e.users[i] = marshalItem(&a.Users[i], "user", a.Users[i].ID)
 	}
+	exportedAdmin, exportedBot := []exportedRole{}, []exportedRole{}
 	for i := range a.Roles {
 		role := &a.Roles[i]
 		encoded := marshalItem(role, "role", role.Name)
+		exported := exportedRole{RoleType: role.RoleType, ID: role.ID, Name: role.Name,
+			Description: role.Description, Permissions: role.Permissions, RefID: role.RefID}
+		if exported.ID == nil {
+			exported.ID = role.ExportedID
+		}
 		switch role.RoleType {
 		case RoleTypeAdmin:
 			e.adminRoles = append(e.adminRoles, encoded)
+			exportedAdmin = append(exportedAdmin, exported)
 		case RoleTypeBot:
 			e.botRoles = append(e.botRoles, encoded)
+			exportedBot = append(exportedBot, exported)
 		}
 	}
+	e.exportedAdmin = marshalItem(exportedAdmin, "export of admin roles", "")
+	e.exportedBot = marshalItem(exportedBot, "export of bot roles", "")
 	for i := range a.Bots {
 		e.bots[i] = marshalItem(&a.Bots[i], "bot", a.Bots[i].ID)
 	}
@@ -232,6 +247,24 @@ func (s *Server) serveListing(w http.ResponseWriter, r *http.Request, key string
 	}
 	start, end := pageBounds(s.opts.Offsets.Of(r.URL.Path), offset, limit, len(items))
 	writeJSON(w, http.StatusOK, encodeListing(key, len(items), end < len(items), items[start:end]))
+}
+
+// serveRolesExport answers a GET of Export Roles, after the auth check: every role of the roleType asked for, as a
+// bare array, not paged.
+func (s *Server) serveRolesExport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !q.Has("roleType") {
+		WriteError(w, http.StatusBadRequest, MsgRoleTypeRequired, http.StatusBadRequest)
+		return
+	}
+	switch q.Get("roleType") {
+	case RoleTypeAdmin:
+		writeJSON(w, http.StatusOK, s.access.Load().exportedAdmin)
+	case RoleTypeBot:
+		writeJSON(w, http.StatusOK, s.access.Load().exportedBot)
+	default:
+		WriteError(w, http.StatusBadRequest, MsgRoleTypeInvalid, http.StatusBadRequest)
+	}
 }
 
 // pageBounds returns the slice [start, end) of total items that offset and limit (>= 1) select.

@@ -16,6 +16,7 @@ const (
 	appIDSeed       = 0x617070
 	adminRoleIDSeed = 0x61726f6c65
 	botRoleIDSeed   = 0x62726f6c65
+	roleRefIDSeed   = 0x726566
 	accountIDSeed   = 0x6163636f756e74
 	directUserSeed  = 0x6469726563
 )
@@ -63,8 +64,9 @@ var generationEpoch = time.Date(2021, time.March, 4, 9, 15, 0, 0, time.UTC)
 // GenerateAccess returns users, roles and bots consistent with groups (the groups the same Server serves): the
 // same arguments always give the same data.
 //
-//   - Roles: six admin roles (no _id, permissions "YES"/"NO", one custom role without rDesc) and six bot roles
-//     (with _id, permissions lists such as ["FULL"] and ["VIEW","TEST"], one without rDesc).
+//   - Roles: six admin roles (no _id in Get Roles, as Kore.ai's sample; Export Roles sends it; permissions
+//     "YES"/"NO", one custom role without rDesc) and six bot roles (with _id, permissions lists such as ["FULL"]
+//     and ["VIEW","TEST"], one without rDesc), each with a refId for Export Roles.
 //   - Bots: bots bots (cycling through plausible names, one with unicode); bots 0, 1, 4, 5, 8, ... carry two
 //     or one JWT apps whose secrets start with BotSecretPrefix, bots 3, 7, ... have an empty jwtApps list and
 //     bots 2, 6, ... have the older shape: _id, name, status, createdOn, createdBy and accountId only.
@@ -113,9 +115,12 @@ func (g *accessGenerator) roles() {
 		}
 		id := objectIDLike(seed, index)
 		g.roleIDs[name] = id
-		role := Role{RoleType: roleType, Name: name, Permissions: permissions}
+		role := Role{RoleType: roleType, Name: name, Permissions: permissions,
+			RefID: Ptr(uuidLike("", roleRefIDSeed, index))}
 		if roleType == RoleTypeBot {
 			role.ID = Ptr(id)
+		} else {
+			role.ExportedID = Ptr(id) // Get Roles leaves it out; Export Roles and users' adminRoles carry it
 		}
 		if description != "" {
 			role.Description = Ptr(description)

@@ -721,3 +721,78 @@ func wireString(t *testing.T, v any) string {
 	}
 	return s
 }
+
+// exportedRoleKeys is an element of Export Roles, from more-apis.md: _id is there for admin roles too.
+var exportedRoleKeys = keySet{required: []string{"roleType", "_id", "role", "permissions", "refId"}, optional: []string{"rDesc"}}
+
+// Export Roles answers every role of a type as a bare array, in Get Roles' order, each with its _id and refId;
+// an admin role's _id is the roleId that users' adminRoles name.
+func TestRolesExportWireFormat(t *testing.T) {
+	s, _, access := newAccessServer(t)
+	heldAdminRoles := map[string]string{} // role name -> roleId in user roles
+	for _, u := range access.Users {
+		for _, grant := range u.AdminRoles {
+			heldAdminRoles[grant.RoleName] = grant.RoleID
+		}
+	}
+	for _, roleType := range []string{RoleTypeAdmin, RoleTypeBot} {
+		r := do(t, http.DefaultClient, http.MethodGet, s.URL+RolesExportPath+"?roleType="+roleType, goodToken(t))
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: status %d, body %s", roleType, r.status, r.body)
+		}
+		var exported []map[string]any
+		if err := json.Unmarshal(r.body, &exported); err != nil {
+			t.Fatalf("%s: %v: %s", roleType, err, r.body)
+		}
+		listed := readAll(t, s, RolesPath, "roleType="+roleType+"&", rolesKey, OffsetPage, 50)
+		if len(exported) != len(listed) || len(exported) != 6 {
+			t.Fatalf("%s: %d exported roles, %d listed, want 6 of each", roleType, len(exported), len(listed))
+		}
+		refIDs := map[string]bool{}
+		for i, role := range exported {
+			what := fmt.Sprintf("exported %s role %d", roleType, i)
+			exportedRoleKeys.check(t, what, role)
+			id, name := mustString(t, what+" _id", role["_id"]), mustString(t, what+" role", role["role"])
+			if name != listed[i]["role"] || role["roleType"] != roleType {
+				t.Errorf("%s: %q of type %v, Get Roles lists %v", what, name, role["roleType"], listed[i]["role"])
+			}
+			if want, ok := listed[i]["_id"]; ok && want != id {
+				t.Errorf("%s: _id %q, Get Roles sends %v", what, id, want)
+			}
+			if held, ok := heldAdminRoles[name]; roleType == RoleTypeAdmin && ok && held != id {
+				t.Errorf("%s: _id %q, users hold it as %q", what, id, held)
+			}
+			refID := mustString(t, what+" refId", role["refId"])
+			if len(refID) != 36 || refIDs[refID] {
+				t.Errorf("%s: refId %q is not a UUID of its own", what, refID)
+			}
+			refIDs[refID] = true
+		}
+	}
+	if _, ok := heldAdminRoles[RoleMasterAdmin]; !ok {
+		t.Error("no user holds Master Admin: the ids were not compared")
+	}
+	for _, tt := range []struct{ query, msg string }{{"", MsgRoleTypeRequired}, {"?roleType=user", MsgRoleTypeInvalid}} {
+		r := do(t, http.DefaultClient, http.MethodGet, s.URL+RolesExportPath+tt.query, goodToken(t))
+		assertError(t, r, http.StatusBadRequest, tt.msg, 400)
+	}
+	assertError(t, do(t, http.DefaultClient, http.MethodGet, s.URL+RolesExportPath+"?roleType=admin", ""),
+		http.StatusUnauthorized, MsgInvalidCredentials, CodeInvalidToken)
+	assertError(t, do(t, http.DefaultClient, http.MethodPost, s.URL+RolesExportPath+"?roleType=admin", goodToken(t)),
+		http.StatusMethodNotAllowed, MsgMethodNotAllowed, 405)
+}
+
+// A role with neither id is exported without _id; an account without roles exports [].
+func TestRolesExportOfFixtures(t *testing.T) {
+	s := newTestServer(t, Options{ClientID: testClientID, ClientSecret: testClientSecret, Access: Access{Roles: []Role{
+		{RoleType: RoleTypeAdmin, Name: "No Id", Permissions: map[string]any{}},
+		{RoleType: RoleTypeAdmin, ID: Ptr("own"), ExportedID: Ptr("ignored"), Name: "Own Id", Permissions: map[string]any{}},
+	}}})
+	admin := do(t, http.DefaultClient, http.MethodGet, s.URL+RolesExportPath+"?roleType=admin", goodToken(t))
+	if want := `[{"roleType":"admin","role":"No Id","permissions":{}},{"roleType":"admin","_id":"own","role":"Own Id","permissions":{}}]`; string(admin.body) != want {
+		t.Errorf("admin export %s, want %s", admin.body, want)
+	}
+	if bot := do(t, http.DefaultClient, http.MethodGet, s.URL+RolesExportPath+"?roleType=bot", goodToken(t)); string(bot.body) != "[]" {
+		t.Errorf("bot export %s, want []", bot.body)
+	}
+}

@@ -54,15 +54,31 @@ const (
 	RoleTypeBot   = "bot"
 )
 
-// Role is one entry of the "roles" array of Get Roles. Kore.ai leaves _id out of admin roles and rDesc out of
-// some custom roles. Permissions maps each permission name to "YES"/"NO" for admin roles and to a list of
-// strings (such as []string{"VIEW", "TEST"}) for bot roles; any JSON value may be set to imitate other shapes.
+// Role is one entry of the "roles" array of Get Roles, and of the array of Export Roles. Kore.ai leaves _id out of
+// admin roles in Get Roles (Export Roles sends it: ExportedID) and rDesc out of some custom roles. Permissions maps
+// each permission name to "YES"/"NO" for admin roles and to a list of strings (such as []string{"VIEW", "TEST"})
+// for bot roles; any JSON value may be set to imitate other shapes.
 type Role struct {
 	RoleType    string         `json:"roleType"`
 	ID          *string        `json:"_id,omitzero"`
 	Name        string         `json:"role"`
 	Description *string        `json:"rDesc,omitzero"`
 	Permissions map[string]any `json:"permissions"`
+	// ExportedID is the _id Export Roles sends when ID is nil: the id of an admin role, which users' adminRoles
+	// name as roleId. With both nil, Export Roles sends the role without _id.
+	ExportedID *string `json:"-"`
+	// RefID is Export Roles' refId (a UUID); Get Roles does not send it.
+	RefID *string `json:"-"`
+}
+
+// exportedRole is one element of Export Roles.
+type exportedRole struct {
+	RoleType    string         `json:"roleType"`
+	ID          *string        `json:"_id,omitzero"`
+	Name        string         `json:"role"`
+	Description *string        `json:"rDesc,omitzero"`
+	Permissions map[string]any `json:"permissions"`
+	RefID       *string        `json:"refId,omitzero"`
 }
 
 // Bot is one entry of the "bots" array of Get Bots. Only _id and name are always sent: older answers lack

@@ -1,6 +1,6 @@
 // Package fakekore is a local, in-memory implementation of Kore.ai's Get Groups API
 // (GET /api/public/groups), Get User Roles Details (GET /api/public/alluserroles), Get Roles
-// (GET /api/public/roles) and Get Bots (GET /api/public/bots), faithful to the wire format of Kore.ai's
+// (GET /api/public/roles), Export Roles (GET /api/public/roles/export) and Get Bots (GET /api/public/bots), faithful to the wire format of Kore.ai's
 // documentation: offsets read as page numbers or record counts (Options.Offsets), limit at most 50, total and
 // availableMore, HS256 JWTs in the auth header and {"errors":[...]} bodies.
 //
@@ -275,7 +275,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := itemsKey(r.URL.Path)
-	if key == "" {
+	if key == "" && r.URL.Path != RolesExportPath {
 		WriteError(w, http.StatusNotFound, MsgNotFound, http.StatusNotFound)
 		return
 	}
@@ -286,6 +286,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if refusal := s.auth.check(r.Header.Get("auth")); refusal != "" {
 		WriteError(w, http.StatusUnauthorized, refusal, CodeInvalidToken)
+		return
+	}
+	if key == "" {
+		s.serveRolesExport(w, r)
 		return
 	}
 	s.serveListing(w, r, key)

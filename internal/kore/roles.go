@@ -29,11 +29,13 @@ type RoleList struct {
 	Roles    []Role   // in page order; a role seen twice is kept once, at its first place
 	Pages    int      // pages read
 	Warnings []string // human-readable notes on a read that succeeded but may be inexact
+	// IDWarnings name the roles that ListRolesWithIDs found no single id for in Export Roles.
+	IDWarnings []string
 }
 
 // Role is one admin or bot role. The JSON tags are the API's field names; nil means null or absent.
 type Role struct {
-	ID          *string `json:"_id"` // absent for admin roles
+	ID          *string `json:"_id"` // absent for admin roles in Get Roles: see ListRolesWithIDs
 	Type        string  `json:"roleType"`
 	Name        string  `json:"role"`
 	Description *string `json:"rDesc"`

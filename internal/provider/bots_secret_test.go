@@ -166,6 +166,11 @@ func TestAccExamples_rolesAndBots(t *testing.T) {
 	if want := []string{"Audit Viewer", "Billing Admin", "Bot Admin", "Master Admin", "Security Admin", "User Admin"}; !equalStrings(adminNames, want) {
 		t.Errorf("admin_role_names = %q, want %q", adminNames, want)
 	}
+	var adminIDs map[string]string
+	outputValue(t, outputs, "admin_role_ids", &adminIDs)
+	if want := *exportedRoleID(t, access, fakekore.RoleMasterAdmin); len(adminIDs) != 6 || adminIDs["Master Admin"] != want {
+		t.Errorf("admin_role_ids = %q, want six, Master Admin's %q", adminIDs, want)
+	}
 	var userManagers []string
 	outputValue(t, outputs, "admin_roles_granting_user_management", &userManagers)
 	if want := []string{"Master Admin", "User Admin"}; !equalStrings(userManagers, want) {

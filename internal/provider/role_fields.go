@@ -11,7 +11,9 @@ import (
 // roleObject describes one admin or bot role, as kore_roles lists them in roles.
 var roleObject = newObject(
 	optionalStringField("id", "_id",
-		"Role ID (API field `_id`). Null when the API leaves it out, as it does for admin roles.",
+		"Role ID (API field `_id`), the `role_id` of the users who hold the role in `kore_users`. Get Roles "+
+			"leaves it out of admin roles, so theirs is the `_id` of the role of the same name in Export Roles; null "+
+			"when Export Roles lists no role of that name, or several (a warning names the role).",
 		func(r *kore.Role) *string { return r.ID }),
 	stringField("name", "role", "Display name of the role (API field `role`).",
 		func(r *kore.Role) string { return r.Name }),

@@ -74,8 +74,11 @@ func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and " +
-			"exposes the account's admin roles or bot roles with their permissions. Every `kore_roles` block of a " +
-			"plan that asks the same host with the same `role_type` and `page_size` shares one read of the pages.",
+			"exposes the account's admin roles or bot roles with their permissions. Get Roles sends admin roles " +
+			"without their ids, so for those the data source also reads Kore.ai's Export Roles API (`GET " +
+			"/api/public/roles/export?roleType=admin`, one more request, same API scope) and gives each role the " +
+			"id of the exported role of the same name. Every `kore_roles` block of a plan that asks the same host " +
+			"with the same `role_type` and `page_size` shares one read of the pages.",
 		Attributes: rolesObject.attributes(),
 		Blocks:     rolesObject.blocks(),
 	}
@@ -100,7 +103,7 @@ func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	client := d.provider.configuredClient()
 	list, readDiags := readListing(ctx, client, rolesListing, st.cfg.Timeouts,
 		func(ctx context.Context) (*kore.RoleList, []string, error) {
-			list, err := client.ListRoles(ctx, roleType, st.pageSize)
+			list, err := client.ListRolesWithIDs(ctx, roleType, st.pageSize)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -109,6 +112,10 @@ func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	diags.Append(readDiags...)
 	if diags.HasError() {
 		return nil, diags
+	}
+	for _, w := range list.IDWarnings {
+		diags.AddWarning("Kore.ai Role IDs Not Found", client.Redact(w)+". kore_roles takes the ids that Get "+
+			"Roles leaves out from Export Roles, matching each role by its name.")
 	}
 
 	endpoint := client.BaseURL().JoinPath("api", "public", "roles")

@@ -44,7 +44,7 @@ func newRolesBotsServer(t *testing.T, access fakekore.Access, configure ...func(
 
 // wantRoles is what roles must hold for the fixture roles of roleType, derived from the wire fixture independently
 // of the provider's own conversion: sorted by name, then ID (none first); a permission's single string becomes a
-// list of one.
+// list of one; an admin role's id is the one Export Roles sends.
 func wantRoles(t *testing.T, access fakekore.Access, roleType string) []any {
 	t.Helper()
 	var roles []fakekore.Role
@@ -80,8 +80,12 @@ func wantRoles(t *testing.T, access fakekore.Access, roleType string) []any {
 				t.Fatalf("fixture permission %q of role %q is a %T", name, r.Name, value)
 			}
 		}
+		id := r.ID
+		if id == nil && roleType == fakekore.RoleTypeAdmin {
+			id = r.ExportedID // Get Roles leaves it out; kore_roles reads it from Export Roles
+		}
 		out = append(out, map[string]any{
-			"id": deref(r.ID), "name": r.Name, "description": deref(r.Description), "permissions": permissions,
+			"id": deref(id), "name": r.Name, "description": deref(r.Description), "permissions": permissions,
 		})
 	}
 	return out
@@ -139,8 +143,9 @@ data "kore_roles" "bot_again" {
   page_size = 50
 }
 `,
-			// One request per role type: each fits in one page, and the two bot blocks share one read.
-			Check: requestCount(s, 2),
+			// One request per role type, each fitting in one page, and one of Export Roles for the admin roles' ids;
+			// the two bot blocks share one read, and bot roles carry their ids.
+			Check: requestCount(s, 3),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.kore_roles.admin", tfjsonpath.New("id"),
 					knownvalue.StringExact(s.URL+"/api/public/roles?roleType=admin")),
@@ -156,11 +161,13 @@ data "kore_roles" "bot_again" {
 				attributesEqual{address: "data.kore_roles.admin", want: map[string]any{"roles": admin}},
 				attributesEqual{address: "data.kore_roles.bot", want: map[string]any{"roles": bot}},
 				attributesEqual{address: "data.kore_roles.bot_again", want: map[string]any{"roles": bot}},
-				// An admin role, spelled out: no _id, so a null id; "YES" and "NO" become lists of one.
+				// An admin role, spelled out: no _id in Get Roles, so the id Export Roles gives the role of its name;
+				// "YES" and "NO" become lists of one.
 				statecheck.ExpectKnownValue("data.kore_roles.admin",
-					tfjsonpath.New("roles").AtSliceIndex(indexOfRole(t, admin, fakekore.RoleBillingAdmin, nil)),
+					tfjsonpath.New("roles").AtSliceIndex(indexOfRole(t, admin, fakekore.RoleBillingAdmin,
+						*exportedRoleID(t, access, fakekore.RoleBillingAdmin))),
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":          knownvalue.Null(),
+						"id":          knownvalue.StringExact(*exportedRoleID(t, access, fakekore.RoleBillingAdmin)),
 						"name":        knownvalue.StringExact("Billing Admin"),
 						"description": knownvalue.StringExact("Manages invoices and plans"),
 						"permissions": knownvalue.MapExact(map[string]knownvalue.Check{
@@ -172,7 +179,8 @@ data "kore_roles" "bot_again" {
 					})),
 				// A custom admin role without rDesc has a null description.
 				statecheck.ExpectKnownValue("data.kore_roles.admin",
-					tfjsonpath.New("roles").AtSliceIndex(indexOfRole(t, admin, fakekore.RoleAuditViewer, nil)).AtMapKey("description"),
+					tfjsonpath.New("roles").AtSliceIndex(indexOfRole(t, admin, fakekore.RoleAuditViewer,
+						*exportedRoleID(t, access, fakekore.RoleAuditViewer))).AtMapKey("description"),
 					knownvalue.Null()),
 				// A bot role: its _id, and lists kept as sent.
 				statecheck.ExpectKnownValue("data.kore_roles.bot",
@@ -210,6 +218,18 @@ data "kore_roles" "bot_again" {
 			},
 		}},
 	})
+}
+
+// exportedRoleID is the _id Export Roles sends for the generated admin role named name.
+func exportedRoleID(t *testing.T, access fakekore.Access, name string) *string {
+	t.Helper()
+	for _, r := range access.Roles {
+		if r.Name == name && r.RoleType == fakekore.RoleTypeAdmin && r.ExportedID != nil {
+			return r.ExportedID
+		}
+	}
+	t.Fatalf("no generated admin role %q has an exported _id", name)
+	return nil
 }
 
 // roleID is the _id the fixture gives the generated role named name.

@@ -6,7 +6,8 @@ terraform {
   }
 }
 
-# The account-level roles of the Admin Console. Kore.ai sends admin roles without an ID, so id is null for them.
+# The account-level roles of the Admin Console. Get Roles sends admin roles without an ID, so kore_roles reads
+# their IDs from Export Roles (one more request) by name.
 data "kore_roles" "admin" {
   role_type = "admin"
 }
@@ -23,6 +24,11 @@ data "kore_roles" "bot" {
 output "admin_role_names" {
   description = "Every admin role name, sorted."
   value       = [for role in data.kore_roles.admin.roles : role.name]
+}
+
+output "admin_role_ids" {
+  description = "Each admin role's ID by name: the role_id that kore_users shows for the users who hold it."
+  value       = { for role in data.kore_roles.admin.roles : role.name => role.id }
 }
 
 output "admin_roles_granting_user_management" {
