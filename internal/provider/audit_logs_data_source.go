@@ -17,9 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*auditLogsDataSource)(nil)
+var _ tfwire.StateEncoder = (*auditLogsDataSource)(nil)
 
 // Defaults of kore_audit_logs.
 const (
@@ -64,57 +65,57 @@ type auditLogsState struct {
 	entries    []*auditEntry
 }
 
-var auditLogsObject = newObject(
-	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/auditlogs`.",
+var auditLogsObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/auditlogs`.",
 		func(s *auditLogsState) string { return s.endpoint }),
-	argumentField("from", schema.StringAttribute{
+	tfwire.ArgumentField("from", schema.StringAttribute{
 		MarkdownDescription: "Start of the range, an RFC 3339 time, such as " +
 			"`timeadd(plantimestamp(), \"-168h\")` for the last 7 days. Entries at this moment are included.",
 		Required:   true,
 		Validators: []validator.String{rfc3339Time()},
-	}, func(w *stateWriter, s *auditLogsState) { w.str(s.cfg.From.ValueString()) }),
-	argumentField("to", schema.StringAttribute{
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.String(s.cfg.From.ValueString()) }),
+	tfwire.ArgumentField("to", schema.StringAttribute{
 		MarkdownDescription: "End of the range, an RFC 3339 time, included. Defaults to the moment this run's " +
 			"first audit log read starts, the same for every block of the run: entries written while the pages " +
 			"are read belong to the next run, and never shift a page. Sent with millisecond precision.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{rfc3339Time()},
-	}, func(w *stateWriter, s *auditLogsState) { w.str(s.to) }),
-	argumentField("categories", schema.SetAttribute{
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.String(s.to) }),
+	tfwire.ArgumentField("categories", schema.SetAttribute{
 		MarkdownDescription: "Keep only the entries whose category (API field `Category`) is one of these, such " +
 			"as `Role Management` or `Group Management` (exact match). `total` counts the entries before filtering.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.NoNullValues()},
-	}, func(w *stateWriter, s *auditLogsState) { w.stringList(s.categories) }),
-	argumentField("names", schema.SetAttribute{
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.StringList(s.categories) }),
+	tfwire.ArgumentField("names", schema.SetAttribute{
 		MarkdownDescription: "Keep only the entries whose event (API field `Name`) is one of these, such as " +
 			"`Bot Role Assigned to Users` (exact match).",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.NoNullValues()},
-	}, func(w *stateWriter, s *auditLogsState) { w.stringList(s.names) }),
-	argumentField("max_entries", schema.NumberAttribute{
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.StringList(s.names) }),
+	tfwire.ArgumentField("max_entries", schema.NumberAttribute{
 		MarkdownDescription: fmt.Sprintf("The most entries the range may hold (before filtering). A range that "+
 			"holds more fails after its first page, before state grows: narrow the range. Defaults to `%d`.",
 			defaultMaxAuditEntries),
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.Number{wholeNumberBetween(1, 10_000_000)},
-	}, func(w *stateWriter, s *auditLogsState) { w.integer(int64(s.maxEntries)) }),
-	argumentField("page_size", schema.NumberAttribute{
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.Int(int64(s.maxEntries)) }),
+	tfwire.ArgumentField("page_size", schema.NumberAttribute{
 		MarkdownDescription: fmt.Sprintf("Entries asked for per page (the API's `size`), between 1 and %d. "+
 			"Defaults to `%d`, which needs the fewest requests. Blocks with the same range and `page_size` share "+
 			"one read.", kore.MaxAuditLogPageSize, defaultAuditLogPageSize),
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.Number{wholeNumberBetween(1, kore.MaxAuditLogPageSize)},
-	}, func(w *stateWriter, s *auditLogsState) { w.integer(int64(s.pageSize)) }),
+	}, func(w *tfwire.Writer, s *auditLogsState) { w.Int(int64(s.pageSize)) }),
 	readTimeoutsField(func(s *auditLogsState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total", "Number of entries in the range as the API reports it (`total`), before filtering.",
+	tfwire.IntField("total", "total", "Number of entries in the range as the API reports it (`total`), before filtering.",
 		func(s *auditLogsState) int64 { return int64(s.total) }),
-	objectListField("entries", "auditlogs", "The entries kept, oldest first (by `timestamp_ms`, then `id`).",
+	tfwire.ObjectListField("entries", "auditlogs", "The entries kept, oldest first (by `timestamp_ms`, then `id`).",
 		auditEntryObject, func(s *auditLogsState) []*auditEntry { return s.entries }),
 )
 
@@ -129,18 +130,18 @@ func (d *auditLogsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"and removed, users added to groups, groups created, apps changed, logins). The range is pinned, so " +
 			"every entry of it is read exactly once. Needs the API scope **Logs > Admin Console Audit Logs**, a " +
 			"scope of its own. Every block of a plan with the same range and `page_size` shares one read.",
-		Attributes: auditLogsObject.attributes(),
-		Blocks:     auditLogsObject.blocks(),
+		Attributes: auditLogsObject.Attributes(),
+		Blocks:     auditLogsObject.Blocks(),
 	}
 }
 
-func (d *auditLogsDataSource) stateDescription() describedObject { return auditLogsObject }
+func (d *auditLogsDataSource) StateDescription() tfwire.Described { return auditLogsObject }
 
 func (d *auditLogsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *auditLogsDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *auditLogsDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := auditLogsState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -200,9 +201,9 @@ func (d *auditLogsDataSource) encodeState(ctx context.Context, config tfsdk.Conf
 	st.total = list.Total
 	st.entries = auditEntries(list.Entries, st.categories, st.names)
 
-	w := newStateWriter(4096 + 384*len(st.entries))
-	auditLogsObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(4096 + 384*len(st.entries))
+	auditLogsObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Audit Logs", err.Error())
 		return nil, diags

@@ -12,9 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*botsDataSource)(nil)
+var _ tfwire.StateEncoder = (*botsDataSource)(nil)
 
 // botsDataSource is kore_bots: every bot of the account, optionally filtered by name.
 type botsDataSource struct {
@@ -44,23 +45,23 @@ type botsState struct {
 }
 
 // botsObject describes the whole state of kore_bots: its arguments as configured and what the read found.
-var botsObject = newObject(
-	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/bots`.",
+var botsObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/bots`.",
 		func(s *botsState) string { return s.endpoint }),
-	argumentField("name_regex", schema.StringAttribute{
+	tfwire.ArgumentField("name_regex", schema.StringAttribute{
 		MarkdownDescription: "Keep only the bots whose name matches this " +
 			"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *stateWriter, s *botsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
+	}, func(w *tfwire.Writer, s *botsState) { w.OptionalString(stringPointer(s.cfg.NameRegex)) }),
 	pageSizeField(pageSizeDescription("Bots asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *botsState) int { return s.pageSize }),
 	readTimeoutsField(func(s *botsState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total", "Number of bots in the account as the API reports it (`total`), before filtering.",
+	tfwire.IntField("total", "total", "Number of bots in the account as the API reports it (`total`), before filtering.",
 		func(s *botsState) int64 { return int64(s.total) }),
-	objectListField("bots", "bots", "The bots kept, sorted by name, then ID.", botObject,
+	tfwire.ObjectListField("bots", "bots", "The bots kept, sorted by name, then ID.", botObject,
 		func(s *botsState) []*kore.Bot { return s.bots }),
 )
 
@@ -75,18 +76,18 @@ func (d *botsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"secret: the provider deliberately never reads it, so it appears in no state, output, error or log. " +
 			"Every `kore_bots` block of a plan that asks the same host with the same `page_size` shares one read " +
 			"of the pages.",
-		Attributes: botsObject.attributes(),
-		Blocks:     botsObject.blocks(),
+		Attributes: botsObject.Attributes(),
+		Blocks:     botsObject.Blocks(),
 	}
 }
 
-func (d *botsDataSource) stateDescription() describedObject { return botsObject }
+func (d *botsDataSource) StateDescription() tfwire.Described { return botsObject }
 
 func (d *botsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *botsDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *botsDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := botsState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -124,9 +125,9 @@ func (d *botsDataSource) encodeState(ctx context.Context, config tfsdk.Config) (
 	st.total = list.Total
 	st.bots = sortedBots(kept)
 
-	w := newStateWriter(4096 + 768*len(st.bots))
-	botsObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(4096 + 768*len(st.bots))
+	botsObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Bots", err.Error())
 		return nil, diags

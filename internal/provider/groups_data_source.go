@@ -17,9 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*groupsDataSource)(nil)
+var _ tfwire.StateEncoder = (*groupsDataSource)(nil)
 
 // groupsDataSource is kore_groups: every group of the account, filtered, with their members.
 type groupsDataSource struct {
@@ -58,47 +59,47 @@ type groupsState struct {
 }
 
 // groupsObject describes the whole state of kore_groups: its arguments as configured and what the read found.
-var groupsObject = newObject(
-	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/groups`.",
+var groupsObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/groups`.",
 		func(s *groupsState) string { return s.endpoint }),
-	argumentField("names", schema.SetAttribute{
+	tfwire.ArgumentField("names", schema.SetAttribute{
 		MarkdownDescription: "Keep exactly the groups with these names (case-sensitive). A name that no group " +
 			"has is an error, unless `ignore_missing` is true. Combined with `name_regex`, a group must pass both.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.NoNullValues()},
-	}, func(w *stateWriter, s *groupsState) { w.stringList(s.names) }),
-	argumentField("ignore_missing", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *groupsState) { w.StringList(s.names) }),
+	tfwire.ArgumentField("ignore_missing", schema.BoolAttribute{
 		MarkdownDescription: "When true, names in `names` that no group has are left out instead of failing " +
 			"the read. Requires `names`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
-	}, func(w *stateWriter, s *groupsState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
-	argumentField("name_regex", schema.StringAttribute{
+	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	tfwire.ArgumentField("name_regex", schema.StringAttribute{
 		MarkdownDescription: "Keep only the groups whose name matches this " +
 			"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *stateWriter, s *groupsState) { w.optionalString(stringPointer(s.cfg.NameRegex)) }),
-	argumentField("include_users", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalString(stringPointer(s.cfg.NameRegex)) }),
+	tfwire.ArgumentField("include_users", schema.BoolAttribute{
 		MarkdownDescription: "When false, every group's `users` is null (`user_count` stays), which keeps the " +
 			"state small. Defaults to `true`.",
 		Optional: true,
 		Computed: true,
-	}, func(w *stateWriter, s *groupsState) { w.boolean(s.includeUsers) }),
+	}, func(w *tfwire.Writer, s *groupsState) { w.Bool(s.includeUsers) }),
 	pageSizeField(pageSizeDescription("Groups asked for per page (the API's `limit`)"),
 		func(s *groupsState) int { return s.pageSize }),
 	readTimeoutsField(func(s *groupsState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total",
+	tfwire.IntField("total", "total",
 		"Number of groups in the account as the API reports it (`total`), before filtering.",
 		func(s *groupsState) int64 { return int64(s.total) }),
-	objectListAttributeField("groups", "",
+	tfwire.ObjectListAttributeField("groups", "",
 		"The groups kept, sorted by name, then ID: objects with the attributes of [`kore_group`](group.md) ("+
-			groupObject.attributeNames()+"). Pass it to `provider::kore::groups_by_name` for the groups keyed by "+
+			groupObject.AttributeNames()+"). Pass it to `provider::kore::groups_by_name` for the groups keyed by "+
 			"name, or to `provider::kore::effective_members` for each group's members through nested groups.",
 		groupObject, func(s *groupsState) []*groupRow { return s.rows }),
-	stringListMapField("group_names_by_email", "",
+	tfwire.StringListMapField("group_names_by_email", "",
 		"For each member's email, the sorted names of the kept groups that hold that member: the shape that role "+
 			"assignments usually want. Filled even when `include_users` is false; members without an email are "+
 			"left out.",
@@ -114,18 +115,18 @@ func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "Reads every page of Kore.ai's Get Groups API (`GET /api/public/groups`) and exposes the " +
 			"account's groups and their members, optionally filtered by name. Every `kore_groups` and `kore_group` " +
 			"block of a plan that asks the same host with the same `page_size` shares one read of the pages.",
-		Attributes: groupsObject.attributes(),
-		Blocks:     groupsObject.blocks(),
+		Attributes: groupsObject.Attributes(),
+		Blocks:     groupsObject.Blocks(),
 	}
 }
 
-func (d *groupsDataSource) stateDescription() describedObject { return groupsObject }
+func (d *groupsDataSource) StateDescription() tfwire.Described { return groupsObject }
 
 func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *groupsDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := groupsState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -178,9 +179,9 @@ func (d *groupsDataSource) encodeState(ctx context.Context, config tfsdk.Config)
 		st.rows[i] = &rows[i]
 	}
 
-	w := newStateWriter(estimateStateSize(kept, st.includeUsers))
-	groupsObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(estimateStateSize(kept, st.includeUsers))
+	groupsObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Groups", err.Error())
 		return nil, diags
@@ -210,4 +211,16 @@ func stringPointer(v types.String) *string {
 	}
 	s := v.ValueString()
 	return &s
+}
+
+// estimateStateSize guesses the encoded size so that the buffer grows once: a user object takes about 300 bytes.
+func estimateStateSize(groups []*kore.Group, includeUsers bool) int {
+	n := 4096
+	for _, g := range groups {
+		n += 256
+		if includeUsers {
+			n += 320 * len(g.Users)
+		}
+	}
+	return n
 }

@@ -14,9 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*rolesDataSource)(nil)
+var _ tfwire.StateEncoder = (*rolesDataSource)(nil)
 
 // rolesDataSource is kore_roles: every admin role, or every bot role, of the account.
 type rolesDataSource struct {
@@ -46,23 +47,23 @@ type rolesState struct {
 }
 
 // rolesObject describes the whole state of kore_roles: its arguments as configured and what the read found.
-var rolesObject = newObject(
-	stringField("id", "", "The API endpoint read, with its role type, such as "+
+var rolesObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, with its role type, such as "+
 		"`https://platform.kore.ai/api/public/roles?roleType=bot`.",
 		func(s *rolesState) string { return s.endpoint }),
-	argumentField("role_type", schema.StringAttribute{
+	tfwire.ArgumentField("role_type", schema.StringAttribute{
 		MarkdownDescription: "Which roles to read (the API's `roleType`): `admin` for the account-level roles of " +
 			"the Admin Console, `bot` for the roles held in each bot.",
 		Required:   true,
 		Validators: []validator.String{stringvalidator.OneOf(kore.RoleTypeAdmin, kore.RoleTypeBot)},
-	}, func(w *stateWriter, s *rolesState) { w.str(s.cfg.RoleType.ValueString()) }),
+	}, func(w *tfwire.Writer, s *rolesState) { w.String(s.cfg.RoleType.ValueString()) }),
 	pageSizeField(pageSizeDescription("Roles asked for per page (the API's `limit`)")+
 		" Blocks with the same `role_type` and `page_size` share one read of the pages.",
 		func(s *rolesState) int { return s.pageSize }),
 	readTimeoutsField(func(s *rolesState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total", "Number of roles of this type as the API reports it (`total`).",
+	tfwire.IntField("total", "total", "Number of roles of this type as the API reports it (`total`).",
 		func(s *rolesState) int64 { return int64(s.total) }),
-	objectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+
+	tfwire.ObjectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+
 		"first).", roleObject,
 		func(s *rolesState) []*kore.Role { return s.roles }),
 )
@@ -76,18 +77,18 @@ func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and " +
 			"exposes the account's admin roles or bot roles with their permissions. Every `kore_roles` block of a " +
 			"plan that asks the same host with the same `role_type` and `page_size` shares one read of the pages.",
-		Attributes: rolesObject.attributes(),
-		Blocks:     rolesObject.blocks(),
+		Attributes: rolesObject.Attributes(),
+		Blocks:     rolesObject.Blocks(),
 	}
 }
 
-func (d *rolesDataSource) stateDescription() describedObject { return rolesObject }
+func (d *rolesDataSource) StateDescription() tfwire.Described { return rolesObject }
 
 func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *rolesDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := rolesState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -117,9 +118,9 @@ func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	st.total = list.Total
 	st.roles = sortedRoles(list.Roles)
 
-	w := newStateWriter(4096 + 512*len(st.roles))
-	rolesObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(4096 + 512*len(st.roles))
+	rolesObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Roles", err.Error())
 		return nil, diags

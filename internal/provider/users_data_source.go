@@ -18,9 +18,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*usersDataSource)(nil)
+var _ tfwire.StateEncoder = (*usersDataSource)(nil)
 
 // usersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
 // through which they hold them.
@@ -54,23 +55,23 @@ type usersState struct {
 }
 
 // usersObject describes the whole state of kore_users: its arguments as configured and what the read found.
-var usersObject = newObject(
-	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/alluserroles`.",
+var usersObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/alluserroles`.",
 		func(s *usersState) string { return s.endpoint }),
-	argumentField("emails", schema.SetAttribute{
+	tfwire.ArgumentField("emails", schema.SetAttribute{
 		MarkdownDescription: "Keep exactly the users with these login emails (API field `username`), compared " +
 			"exactly, case included. An email that no user has is an error, unless `ignore_missing` is true.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.NoNullValues()},
-	}, func(w *stateWriter, s *usersState) { w.stringList(s.emails) }),
-	argumentField("ignore_missing", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *usersState) { w.StringList(s.emails) }),
+	tfwire.ArgumentField("ignore_missing", schema.BoolAttribute{
 		MarkdownDescription: "When true, emails in `emails` that no user has are left out instead of failing " +
 			"the read. Requires `emails`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
-	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
-	argumentField("include_activity", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	tfwire.ArgumentField("include_activity", schema.BoolAttribute{
 		MarkdownDescription: fmt.Sprintf("When true, each user also gets `status`, `last_login`, `first_name` and "+
 			"`last_name`, read from Get User Information (`POST /api/public/usersInfo`) in batches of at most %d "+
 			"emails: 10,000 users are 200 requests, more than three minutes of the account's budget of 60 a "+
@@ -79,15 +80,15 @@ var usersObject = newObject(
 			"the read, or with `allow_inexact_reads` gets null activity and a warning. Defaults to `false`: no "+
 			"extra request and no extra scope.", kore.UsersInfoBatch),
 		Optional: true,
-	}, func(w *stateWriter, s *usersState) { w.optionalBool(boolPointer(s.cfg.Activity)) }),
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(boolPointer(s.cfg.Activity)) }),
 	pageSizeField(pageSizeDescription("Users asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *usersState) int { return s.pageSize }),
 	readTimeoutsField(func(s *usersState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total",
+	tfwire.IntField("total", "total",
 		"Number of users in the account as the API reports it (`total`), before filtering.",
 		func(s *usersState) int64 { return int64(s.total) }),
-	objectListField("users", "users",
+	tfwire.ObjectListField("users", "users",
 		"The users kept (API field `users`), sorted by email (users without one first), then ID.",
 		userRolesObject, func(s *usersState) []*userRow { return s.kept }),
 )
@@ -102,18 +103,18 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
 			"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
 			"the same host with the same `page_size` shares one read of the pages.",
-		Attributes: usersObject.attributes(),
-		Blocks:     usersObject.blocks(),
+		Attributes: usersObject.Attributes(),
+		Blocks:     usersObject.Blocks(),
 	}
 }
 
-func (d *usersDataSource) stateDescription() describedObject { return usersObject }
+func (d *usersDataSource) StateDescription() tfwire.Described { return usersObject }
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *usersDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := usersState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -165,9 +166,9 @@ func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 		}
 	}
 
-	w := newStateWriter(estimateUsersStateSize(st.kept))
-	usersObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(estimateUsersStateSize(st.kept))
+	usersObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Users", err.Error())
 		return nil, diags
