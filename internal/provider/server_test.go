@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -339,21 +337,6 @@ func TestServer_directPathKeepsAttributePathsInDiagnostics(t *testing.T) {
 		if got := resp.Diagnostics[0].Attribute; got == nil || !got.Equal(tc.path) {
 			t.Errorf("%s: %q is about attribute %v, want %v", tc.typeName, tc.summary, got, tc.path)
 		}
-	}
-}
-
-// toAttributePath keeps every kind of step the framework's paths can hold, and stops at a set element.
-func TestToAttributePath(t *testing.T) {
-	t.Parallel()
-	got := tfwire.ToAttributePath(path.Root("groups").AtListIndex(3).AtName("users").AtMapKey("k"))
-	want := tftypes.NewAttributePath().WithAttributeName("groups").WithElementKeyInt(3).WithAttributeName("users").
-		WithElementKeyString("k")
-	if !got.Equal(want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-	got = tfwire.ToAttributePath(path.Root("names").AtSetValue(types.StringValue("x")).AtName("y"))
-	if want := tftypes.NewAttributePath().WithAttributeName("names"); !got.Equal(want) {
-		t.Errorf("a set element: got %v, want %v", got, want)
 	}
 }
 
