@@ -236,7 +236,7 @@ func TestWriter_conformsToTerraformPluginGo(t *testing.T) {
 			Items: []*item{}, AttrItems: []*item{}, Timeouts: true},
 		"every value set": {S: "s", Arg: "argument", OS: strPtr(""), I: 7, OI: new(int64), OB: &yes, L: []string{"b", "a"},
 			M: map[string][]string{"one": {"1"}}, Timeouts: true, Read: strPtr("5m"), Number: 100, RequiredOB: true,
-			Items: []*item{{ID: "a", Note: strPtr("n"), Tags: []string{"x", "y"}}, {ID: "b"}, {ID: "c", Tags: []string{}}},
+			Items:     []*item{{ID: "a", Note: strPtr("n"), Tags: []string{"x", "y"}}, {ID: "b"}, {ID: "c", Tags: []string{}}},
 			AttrItems: []*item{{ID: "only"}}},
 		"many keys and elements": {OB: &no, M: manyKeys, Items: many, AttrItems: many,
 			L: strings.Split(strings.Repeat("v,", 70000), ",")},
