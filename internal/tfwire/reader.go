@@ -75,23 +75,27 @@ func (r *Reader) peek() (header, error) {
 		return header{}, r.fail(ErrShort)
 	}
 	c := r.buf[r.off]
-	switch {
-	case c <= 0x7f:
+	// The fixed ranges, from the lowest: positive fixint, fixmap, fixarray, fixstr, then negative fixint.
+	if c <= 0x7f {
 		return header{kind: KindInt, n: uint64(c), size: 1}, nil
-	case c <= 0x8f:
+	}
+	if c <= 0x8f {
 		return r.bounded(header{kind: KindMap, n: uint64(c & 0x0f), size: 1})
-	case c <= 0x9f:
+	}
+	if c <= 0x9f {
 		return r.bounded(header{kind: KindArray, n: uint64(c & 0x0f), size: 1})
-	case c <= 0xbf:
+	}
+	if c <= 0xbf {
 		return r.bounded(header{kind: KindString, n: uint64(c & 0x1f), size: 1})
-	case c >= 0xe0:
+	}
+	if c >= 0xe0 {
 		return header{kind: KindInt, n: uint64(int64(int8(c))), size: 1}, nil
 	}
 	switch c {
 	case 0xc0:
 		return header{kind: KindNil, size: 1}, nil
 	case 0xc2, 0xc3:
-		return header{kind: KindBool, n: uint64(c - 0xc2), size: 1}, nil
+		return header{kind: KindBool, size: 1}, nil
 	case 0xc4, 0xc5, 0xc6:
 		return r.sized(KindBinary, 1<<(c-0xc4), 0)
 	case 0xc7, 0xc8, 0xc9:

@@ -55,6 +55,12 @@ func TestReader_refusesALengthBeyondTheInput(t *testing.T) {
 	if _, err := NewReader([]byte{0x81, 0xa1}).ReadMapLen(); !errors.Is(err, ErrLength) {
 		t.Errorf("a map of one pair in 1 byte: %v", err)
 	}
+	if _, err := NewReader([]byte{0x83, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0}).ReadMapLen(); !errors.Is(err, ErrLength) {
+		t.Errorf("a map of three pairs in 5 bytes: %v", err)
+	}
+	if n, err := NewReader([]byte{0x83, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0}).ReadMapLen(); err != nil || n != 3 {
+		t.Errorf("a map of three pairs in 6 bytes: %d, %v", n, err)
+	}
 	if n, err := NewReader([]byte{0x81, 0xa1, 'k'}).ReadMapLen(); err != nil || n != 1 {
 		t.Errorf("a map of one pair in 2 bytes: %d, %v", n, err)
 	}
