@@ -13,14 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
-
-var _ tfwire.StateEncoder = (*auditLogsDataSource)(nil)
 
 // Defaults of kore_audit_logs.
 const (
@@ -31,13 +28,9 @@ const (
 // auditLogsListing names the audit logs in diagnostics.
 var auditLogsListing = listingSubject{title: "Audit Logs", dataSources: "kore_audit_logs"}
 
-// auditLogsDataSource is kore_audit_logs: the entries of the Admin Console's audit logs over a range of time.
-type auditLogsDataSource struct {
-	provider *koreProvider
-}
-
+// newAuditLogsDataSource is kore_audit_logs: the entries of the Admin Console's audit logs over a range of time.
 func newAuditLogsDataSource(p *koreProvider) datasource.DataSource {
-	return &auditLogsDataSource{provider: p}
+	return newListingDataSource(p, auditLogsDataSource)
 }
 
 type auditLogsConfig struct {
@@ -56,6 +49,8 @@ type auditLogsConfig struct {
 type auditLogsState struct {
 	cfg        auditLogsConfig
 	endpoint   string
+	from       time.Time
+	toTime     time.Time
 	to         string // the range's end as written: the configured value, or the pinned moment
 	categories []string
 	names      []string
@@ -119,44 +114,46 @@ var auditLogsObject = tfwire.NewObject(
 		auditEntryObject, func(s *auditLogsState) []*auditEntry { return s.entries }),
 )
 
-func (d *auditLogsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_audit_logs"
+// auditLogsDataSource is kore_audit_logs' read: the entries of a pinned range, oldest first, filtered.
+var auditLogsDataSource = &listing[auditLogsConfig, auditLogsState]{
+	typeName: "_audit_logs",
+	description: "Reads every page of Kore.ai's Get Admin Console Audit Logs API " +
+		"(`GET /api/public/auditlogs`) over a range of time: who changed which access, when (roles assigned " +
+		"and removed, users added to groups, groups created, apps changed, logins). The range is pinned, so " +
+		"every entry of it is read exactly once. Needs the API scope **Logs > Admin Console Audit Logs**, a " +
+		"scope of its own. Every block of a plan with the same range and `page_size` shares one read.",
+	subject:   auditLogsListing,
+	object:    auditLogsObject,
+	timeouts:  func(cfg *auditLogsConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: auditLogsArguments,
+	read: func(ctx context.Context, client *kore.Client, st *auditLogsState) ([]string, error) {
+		list, err := client.ListAuditLogs(ctx, kore.AuditLogRange{From: st.from, To: st.toTime, PageSize: st.pageSize,
+			MostEntries: st.maxEntries})
+		if err != nil {
+			return nil, err
+		}
+		st.endpoint = client.BaseURL().JoinPath("api", "public", "auditlogs").String()
+		st.total = list.Total
+		st.entries = auditEntries(list.Entries, st.categories, st.names)
+		return list.Warnings, nil
+	},
+	sizeHint: func(st *auditLogsState) int { return 4096 + 384*len(st.entries) },
 }
 
-func (d *auditLogsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get Admin Console Audit Logs API " +
-			"(`GET /api/public/auditlogs`) over a range of time: who changed which access, when (roles assigned " +
-			"and removed, users added to groups, groups created, apps changed, logins). The range is pinned, so " +
-			"every entry of it is read exactly once. Needs the API scope **Logs > Admin Console Audit Logs**, a " +
-			"scope of its own. Every block of a plan with the same range and `page_size` shares one read.",
-		Attributes: auditLogsObject.Attributes(),
-		Blocks:     auditLogsObject.Blocks(),
-	}
-}
-
-func (d *auditLogsDataSource) StateDescription() tfwire.Described { return auditLogsObject }
-
-func (d *auditLogsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
-}
-
-func (d *auditLogsDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+// auditLogsArguments reads the range, pinning its end to the run's first audit log read when to is not set, and
+// the filters.
+func auditLogsArguments(ctx context.Context, p *koreProvider, cfg *auditLogsConfig) (*auditLogsState, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	st := auditLogsState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	from, err := time.Parse(time.RFC3339Nano, st.cfg.From.ValueString())
+	st := &auditLogsState{cfg: *cfg}
+	from, err := time.Parse(time.RFC3339Nano, cfg.From.ValueString())
 	if err != nil { // refused by the attribute's validator before any read
 		diags.AddAttributeError(path.Root("from"), "Invalid from", err.Error())
 		return nil, diags
 	}
-	to := d.provider.runStarted()
+	to := p.runStarted()
 	st.to = to.UTC().Format("2006-01-02T15:04:05.000Z07:00")
-	if !st.cfg.To.IsNull() {
-		st.to = st.cfg.To.ValueString()
+	if !cfg.To.IsNull() {
+		st.to = cfg.To.ValueString()
 		if to, err = time.Parse(time.RFC3339Nano, st.to); err != nil {
 			diags.AddAttributeError(path.Root("to"), "Invalid to", err.Error())
 			return nil, diags
@@ -165,50 +162,22 @@ func (d *auditLogsDataSource) EncodeState(ctx context.Context, config tfsdk.Conf
 	if to.Before(from) {
 		diags.AddAttributeError(path.Root("to"), "Kore.ai Audit Log Range Ends Before It Starts",
 			fmt.Sprintf("to (%s) is before from (%s): give a range that ends after it starts.", st.to,
-				st.cfg.From.ValueString()))
+				cfg.From.ValueString()))
 		return nil, diags
 	}
+	st.from, st.toTime = from, to
 	for _, set := range []struct {
 		value types.Set
 		into  *[]string
-	}{{st.cfg.Categories, &st.categories}, {st.cfg.Names, &st.names}} {
+	}{{cfg.Categories, &st.categories}, {cfg.Names, &st.names}} {
 		if !set.value.IsNull() {
 			*set.into = []string{}
 			diags.Append(set.value.ElementsAs(ctx, set.into, false)...)
 		}
 	}
-	if diags.HasError() {
-		return nil, diags
-	}
-	st.maxEntries = wholeNumberOr(st.cfg.MaxEntries, defaultMaxAuditEntries, 1, 10_000_000)
-	st.pageSize = wholeNumberOr(st.cfg.PageSize, defaultAuditLogPageSize, 1, kore.MaxAuditLogPageSize)
-
-	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, auditLogsListing, st.cfg.Timeouts,
-		func(ctx context.Context) (*kore.AuditLogList, []string, error) {
-			list, err := client.ListAuditLogs(ctx, kore.AuditLogRange{From: from, To: to, PageSize: st.pageSize,
-				MostEntries: st.maxEntries})
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, list.Warnings, nil
-		})
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	st.endpoint = client.BaseURL().JoinPath("api", "public", "auditlogs").String()
-	st.total = list.Total
-	st.entries = auditEntries(list.Entries, st.categories, st.names)
-
-	w := tfwire.NewWriter(4096 + 384*len(st.entries))
-	auditLogsObject.Write(w, &st)
-	state, err := w.Bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Audit Logs", err.Error())
-		return nil, diags
-	}
-	return state, diags
+	st.maxEntries = wholeNumberOr(cfg.MaxEntries, defaultMaxAuditEntries, 1, 10_000_000)
+	st.pageSize = wholeNumberOr(cfg.PageSize, defaultAuditLogPageSize, 1, kore.MaxAuditLogPageSize)
+	return st, diags
 }
 
 // wholeNumberOr is a whole-number argument's value, or def when it is null or unknown (validators refuse others).

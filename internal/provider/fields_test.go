@@ -127,7 +127,7 @@ func TestGroupsList_isAListOfObjectsBuiltFromTheGroupDescription(t *testing.T) {
 	}
 
 	var resp datasource.SchemaResponse
-	(&groupsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &resp)
+	newGroupsDataSource(nil).Schema(ctx, datasource.SchemaRequest{}, &resp)
 	whole := asObject(t, resp.Schema.Type().TerraformType(ctx))
 	if err := tfwire.Check(groupsObject, whole); err != nil {
 		t.Fatalf("kore_groups against its own schema: %v", err)

@@ -13,22 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ tfwire.StateEncoder = (*groupsDataSource)(nil)
-
-// groupsDataSource is kore_groups: every group of the account, filtered, with their members.
-type groupsDataSource struct {
-	provider *koreProvider
-}
-
+// newGroupsDataSource is kore_groups: every group of the account, filtered, with their members.
 func newGroupsDataSource(p *koreProvider) datasource.DataSource {
-	return &groupsDataSource{provider: p}
+	return newListingDataSource(p, groupsDataSource)
 }
 
 // groupsConfig holds the arguments; the computed attributes are here only because the framework decodes whole
@@ -49,11 +42,13 @@ type groupsConfig struct {
 // groupsState is what a read of kore_groups writes into state.
 type groupsState struct {
 	cfg          groupsConfig
+	filter       groupFilter
 	endpoint     string
 	names        []string // the names argument, nil when it is null
 	includeUsers bool
 	pageSize     int
 	total        int
+	all          []kore.Group // every group read, shared with other blocks: never reordered
 	kept         []*kore.Group
 	rows         []*groupRow // kept, with includeUsers
 }
@@ -106,87 +101,65 @@ var groupsObject = tfwire.NewObject(
 		func(s *groupsState) map[string][]string { return groupNamesByEmail(s.kept) }),
 )
 
-func (d *groupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_groups"
-}
-
-func (d *groupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get Groups API (`GET /api/public/groups`) and exposes the " +
-			"account's groups and their members, optionally filtered by name. Every `kore_groups` and `kore_group` " +
-			"block of a plan that asks the same host with the same `page_size` shares one read of the pages.",
-		Attributes: groupsObject.Attributes(),
-		Blocks:     groupsObject.Blocks(),
-	}
-}
-
-func (d *groupsDataSource) StateDescription() tfwire.Described { return groupsObject }
-
-func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
-}
-
-func (d *groupsDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	st := groupsState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	cfg := &st.cfg
-
-	filter := groupFilter{ignoreMissing: cfg.IgnoreMissing.ValueBool()}
-	if !cfg.Names.IsNull() {
-		filter.names = make([]string, 0, len(cfg.Names.Elements()))
-		diags.Append(cfg.Names.ElementsAs(ctx, &filter.names, false)...)
-	}
-	re, regexDiags := nameRegexArgument(cfg.NameRegex)
-	diags.Append(regexDiags...)
-	filter.nameRegex = re
-	st.names = filter.names
-	st.includeUsers = cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
-	st.pageSize = pageSizeOrDefault(cfg.PageSize)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	client := d.provider.configuredClient()
-	members := kore.MembersAll
-	if !st.includeUsers { // group_names_by_email still needs each member's email
-		members = kore.MembersEmails
-	}
-	list, readDiags := readAllGroups(ctx, client, st.pageSize, members, cfg.Timeouts)
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	kept, missing := selectGroups(list.Groups, filter)
-	if len(missing) > 0 && !filter.ignoreMissing {
-		diags.AddAttributeError(path.Root("names"), "Kore.ai Groups Not Found",
-			fmt.Sprintf("No group of the account (%d groups read) is named %s. Names are case-sensitive. Correct "+
-				"the names, or set ignore_missing = true to read the groups that exist.",
-				len(list.Groups), quoteList(missing)))
-		return nil, diags
-	}
-	st.endpoint = client.BaseURL().JoinPath("api", "public", "groups").String()
-	st.total = list.Total
-	st.kept = kept
-	rows := make([]groupRow, len(kept))
-	st.rows = make([]*groupRow, len(kept))
-	for i, g := range kept {
-		rows[i] = groupRow{group: g, includeUsers: st.includeUsers}
-		st.rows[i] = &rows[i]
-	}
-
-	w := tfwire.NewWriter(estimateStateSize(kept, st.includeUsers))
-	groupsObject.Write(w, &st)
-	state, err := w.Bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Groups", err.Error())
-		return nil, diags
-	}
-	return state, diags
+// groupsDataSource is kore_groups' read: every group, those that pass the filter kept, sorted.
+var groupsDataSource = &listing[groupsConfig, groupsState]{
+	typeName: "_groups",
+	description: "Reads every page of Kore.ai's Get Groups API (`GET /api/public/groups`) and exposes the " +
+		"account's groups and their members, optionally filtered by name. Every `kore_groups` and `kore_group` " +
+		"block of a plan that asks the same host with the same `page_size` shares one read of the pages.",
+	subject:  groupsListing,
+	object:   groupsObject,
+	timeouts: func(cfg *groupsConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: func(ctx context.Context, _ *koreProvider, cfg *groupsConfig) (*groupsState, diag.Diagnostics) {
+		var diags diag.Diagnostics
+		st := &groupsState{cfg: *cfg}
+		st.filter = groupFilter{ignoreMissing: cfg.IgnoreMissing.ValueBool()}
+		if !cfg.Names.IsNull() {
+			st.filter.names = make([]string, 0, len(cfg.Names.Elements()))
+			diags.Append(cfg.Names.ElementsAs(ctx, &st.filter.names, false)...)
+		}
+		re, regexDiags := nameRegexArgument(cfg.NameRegex)
+		diags.Append(regexDiags...)
+		st.filter.nameRegex = re
+		st.names = st.filter.names
+		st.includeUsers = cfg.IncludeUsers.IsNull() || cfg.IncludeUsers.ValueBool()
+		st.pageSize = pageSizeOrDefault(cfg.PageSize)
+		return st, diags
+	},
+	read: func(ctx context.Context, client *kore.Client, st *groupsState) ([]string, error) {
+		members := kore.MembersAll
+		if !st.includeUsers { // group_names_by_email still needs each member's email
+			members = kore.MembersEmails
+		}
+		list, err := client.ListGroupsKeeping(ctx, st.pageSize, members)
+		if err != nil {
+			return nil, err
+		}
+		st.endpoint = client.BaseURL().JoinPath("api", "public", "groups").String()
+		st.total = list.Total
+		st.all = list.Groups
+		return list.Warnings, nil
+	},
+	keep: func(_ context.Context, _ *kore.Client, st *groupsState) diag.Diagnostics {
+		var diags diag.Diagnostics
+		kept, missing := selectGroups(st.all, st.filter)
+		if len(missing) > 0 && !st.filter.ignoreMissing {
+			diags.AddAttributeError(path.Root("names"), "Kore.ai Groups Not Found",
+				fmt.Sprintf("No group of the account (%d groups read) is named %s. Names are case-sensitive. Correct "+
+					"the names, or set ignore_missing = true to read the groups that exist.",
+					len(st.all), quoteList(missing)))
+			return diags
+		}
+		st.kept = kept
+		rows := make([]groupRow, len(kept))
+		st.rows = make([]*groupRow, len(kept))
+		for i, g := range kept {
+			rows[i] = groupRow{group: g, includeUsers: st.includeUsers}
+			st.rows[i] = &rows[i]
+		}
+		return diags
+	},
+	sizeHint: func(st *groupsState) int { return estimateStateSize(st.kept, st.includeUsers) },
 }
 
 func quoteList(items []string) string {

@@ -19,8 +19,9 @@ import (
 // defaultReadTimeout bounds a data source's whole read when its timeouts block leaves read out.
 const defaultReadTimeout = 10 * time.Minute
 
-// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read, keeping
-// as much of the members as members says (or more, when a read that keeps more is shared).
+// readAllGroups is kore_group's read of every page (kore_groups reads the same listing through its listing value),
+// bounded by timeouts.read, keeping as much of the members as members says (or more, when a read that keeps more
+// is shared).
 func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, members kore.Members, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
 	return readListing(ctx, client, groupsListing, t, func(ctx context.Context) (*kore.GroupList, []string, error) {
 		list, err := client.ListGroupsKeeping(ctx, pageSize, members)

@@ -10,21 +10,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ tfwire.StateEncoder = (*rolesDataSource)(nil)
-
-// rolesDataSource is kore_roles: every admin role, or every bot role, of the account.
-type rolesDataSource struct {
-	provider *koreProvider
+// newRolesDataSource is kore_roles: every admin role, or every bot role, of the account.
+func newRolesDataSource(p *koreProvider) datasource.DataSource {
+	return newListingDataSource(p, rolesDataSource)
 }
-
-func newRolesDataSource(p *koreProvider) datasource.DataSource { return &rolesDataSource{provider: p} }
 
 // rolesConfig holds the arguments; the computed attributes are here only because the framework decodes whole
 // objects, and are written from rolesObject.
@@ -68,62 +63,30 @@ var rolesObject = tfwire.NewObject(
 		func(s *rolesState) []*kore.Role { return s.roles }),
 )
 
-func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_roles"
-}
-
-func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and " +
-			"exposes the account's admin roles or bot roles with their permissions. Every `kore_roles` block of a " +
-			"plan that asks the same host with the same `role_type` and `page_size` shares one read of the pages.",
-		Attributes: rolesObject.Attributes(),
-		Blocks:     rolesObject.Blocks(),
-	}
-}
-
-func (d *rolesDataSource) StateDescription() tfwire.Described { return rolesObject }
-
-func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
-}
-
-func (d *rolesDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	st := rolesState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	roleType := st.cfg.RoleType.ValueString() // one of the two, by the attribute's validator
-	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
-
-	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, rolesListing, st.cfg.Timeouts,
-		func(ctx context.Context) (*kore.RoleList, []string, error) {
-			list, err := client.ListRoles(ctx, roleType, st.pageSize)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, list.Warnings, nil
-		})
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	endpoint := client.BaseURL().JoinPath("api", "public", "roles")
-	endpoint.RawQuery = url.Values{"roleType": {roleType}}.Encode()
-	st.endpoint = endpoint.String()
-	st.total = list.Total
-	st.roles = sortedRoles(list.Roles)
-
-	w := tfwire.NewWriter(4096 + 512*len(st.roles))
-	rolesObject.Write(w, &st)
-	state, err := w.Bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Roles", err.Error())
-		return nil, diags
-	}
-	return state, diags
+// rolesDataSource is kore_roles' read: the roles of one type, sorted.
+var rolesDataSource = &listing[rolesConfig, rolesState]{
+	typeName: "_roles",
+	description: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and exposes the " +
+		"account's admin roles or bot roles with their permissions. Every `kore_roles` block of a plan that asks " +
+		"the same host with the same `role_type` and `page_size` shares one read of the pages.",
+	subject:  rolesListing,
+	object:   rolesObject,
+	timeouts: func(cfg *rolesConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: func(_ context.Context, _ *koreProvider, cfg *rolesConfig) (*rolesState, diag.Diagnostics) {
+		return &rolesState{cfg: *cfg, pageSize: pageSizeOrDefault(cfg.PageSize)}, nil
+	},
+	read: func(ctx context.Context, client *kore.Client, st *rolesState) ([]string, error) {
+		roleType := st.cfg.RoleType.ValueString() // one of the two, by the attribute's validator
+		list, err := client.ListRoles(ctx, roleType, st.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		endpoint := client.BaseURL().JoinPath("api", "public", "roles")
+		endpoint.RawQuery = url.Values{"roleType": {roleType}}.Encode()
+		st.endpoint = endpoint.String()
+		st.total = list.Total
+		st.roles = sortedRoles(list.Roles)
+		return list.Warnings, nil
+	},
+	sizeHint: func(st *rolesState) int { return 4096 + 512*len(st.roles) },
 }

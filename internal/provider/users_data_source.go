@@ -14,22 +14,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
 	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ tfwire.StateEncoder = (*usersDataSource)(nil)
-
-// usersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
+// newUsersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
 // through which they hold them.
-type usersDataSource struct {
-	provider *koreProvider
+func newUsersDataSource(p *koreProvider) datasource.DataSource {
+	return newListingDataSource(p, usersDataSource)
 }
-
-func newUsersDataSource(p *koreProvider) datasource.DataSource { return &usersDataSource{provider: p} }
 
 // usersConfig holds the arguments; the computed attributes are here only because the framework decodes whole
 // objects, and are written from usersObject.
@@ -51,7 +46,8 @@ type usersState struct {
 	emails   []string // the emails argument, nil when it is null
 	pageSize int
 	total    int
-	kept     []*userRow // sorted
+	all      []kore.UserRoles // every user read, shared with other blocks: never reordered
+	kept     []*userRow       // sorted
 }
 
 // usersObject describes the whole state of kore_users: its arguments as configured and what the read found.
@@ -93,87 +89,56 @@ var usersObject = tfwire.NewObject(
 		userRolesObject, func(s *usersState) []*userRow { return s.kept }),
 )
 
-func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_users"
-}
-
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get User Roles Details API (`GET /api/public/alluserroles`) " +
-			"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
-			"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
-			"the same host with the same `page_size` shares one read of the pages.",
-		Attributes: usersObject.Attributes(),
-		Blocks:     usersObject.Blocks(),
-	}
-}
-
-func (d *usersDataSource) StateDescription() tfwire.Described { return usersObject }
-
-func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
-}
-
-func (d *usersDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	st := usersState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	cfg := &st.cfg
-	if !cfg.Emails.IsNull() {
-		st.emails = make([]string, 0, len(cfg.Emails.Elements()))
-		diags.Append(cfg.Emails.ElementsAs(ctx, &st.emails, false)...)
-	}
-	st.pageSize = pageSizeOrDefault(cfg.PageSize)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, usersListing, cfg.Timeouts,
-		func(ctx context.Context) (*kore.UserRoleList, []string, error) {
-			list, err := client.ListUserRoles(ctx, st.pageSize)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, list.Warnings, nil
-		})
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	kept, missing := selectUsers(list.Users, st.emails)
-	if len(missing) > 0 && !cfg.IgnoreMissing.ValueBool() {
-		diags.AddAttributeError(path.Root("emails"), "Kore.ai Users Not Found",
-			fmt.Sprintf("No user of the account (%d users read) has the email %s. Emails are compared exactly, "+
-				"case included. Correct the emails, or set ignore_missing = true to read the users that exist.",
-				len(list.Users), describeMissingEmails(missing, list.Users)))
-		return nil, diags
-	}
-	st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
-	st.total = list.Total
-	st.kept = make([]*userRow, len(kept))
-	for i, u := range kept {
-		st.kept[i] = &userRow{UserRoles: u}
-	}
-	if cfg.Activity.ValueBool() {
-		diags.Append(readActivity(ctx, client, st.kept, cfg.Timeouts)...)
-		if diags.HasError() {
-			return nil, diags
+// usersDataSource is kore_users' read: every user, those with the emails asked for kept, sorted, with their activity
+// when include_activity asks for it.
+var usersDataSource = &listing[usersConfig, usersState]{
+	typeName: "_users",
+	description: "Reads every page of Kore.ai's Get User Roles Details API (`GET /api/public/alluserroles`) " +
+		"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
+		"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
+		"the same host with the same `page_size` shares one read of the pages.",
+	subject:  usersListing,
+	object:   usersObject,
+	timeouts: func(cfg *usersConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: func(ctx context.Context, _ *koreProvider, cfg *usersConfig) (*usersState, diag.Diagnostics) {
+		var diags diag.Diagnostics
+		st := &usersState{cfg: *cfg, pageSize: pageSizeOrDefault(cfg.PageSize)}
+		if !cfg.Emails.IsNull() {
+			st.emails = make([]string, 0, len(cfg.Emails.Elements()))
+			diags.Append(cfg.Emails.ElementsAs(ctx, &st.emails, false)...)
 		}
-	}
-
-	w := tfwire.NewWriter(estimateUsersStateSize(st.kept))
-	usersObject.Write(w, &st)
-	state, err := w.Bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Users", err.Error())
-		return nil, diags
-	}
-	return state, diags
+		return st, diags
+	},
+	read: func(ctx context.Context, client *kore.Client, st *usersState) ([]string, error) {
+		list, err := client.ListUserRoles(ctx, st.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
+		st.total = list.Total
+		st.all = list.Users
+		return list.Warnings, nil
+	},
+	keep: func(ctx context.Context, client *kore.Client, st *usersState) diag.Diagnostics {
+		var diags diag.Diagnostics
+		kept, missing := selectUsers(st.all, st.emails)
+		if len(missing) > 0 && !st.cfg.IgnoreMissing.ValueBool() {
+			diags.AddAttributeError(path.Root("emails"), "Kore.ai Users Not Found",
+				fmt.Sprintf("No user of the account (%d users read) has the email %s. Emails are compared exactly, "+
+					"case included. Correct the emails, or set ignore_missing = true to read the users that exist.",
+					len(st.all), describeMissingEmails(missing, st.all)))
+			return diags
+		}
+		st.kept = make([]*userRow, len(kept))
+		for i, u := range kept {
+			st.kept[i] = &userRow{UserRoles: u}
+		}
+		if st.cfg.Activity.ValueBool() {
+			diags.Append(readActivity(ctx, client, st.kept, st.cfg.Timeouts)...)
+		}
+		return diags
+	},
+	sizeHint: func(st *usersState) int { return estimateUsersStateSize(st.kept) },
 }
 
 // selectUsers returns the users whose email is one of emails (every user when emails is nil), sorted by email, then
