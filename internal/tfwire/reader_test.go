@@ -191,6 +191,18 @@ func TestReader_collectionsAndOffsets(t *testing.T) {
 	if _, err := r.ReadArrayLen(); !errors.Is(err, ErrShort) {
 		t.Fatalf("past the end: %v", err)
 	}
+	for _, n := range []int{0, 15, 16} { // the largest fixmap and fixarray (0x8f, 0x9f), and the next sizes
+		m := map[string]int{}
+		for i := range n {
+			m[strings.Repeat("k", i+1)] = i
+		}
+		if got, err := NewReader(encode(t, m)).ReadMapLen(); err != nil || got != n {
+			t.Errorf("a map of %d pairs: %d, %v", n, got, err)
+		}
+		if got, err := NewReader(encode(t, make([]int, n))).ReadArrayLen(); err != nil || got != n {
+			t.Errorf("an array of %d elements: %d, %v", n, got, err)
+		}
+	}
 	if n, err := NewReader([]byte{0xc0}).ReadArrayLen(); err != nil || n != -1 {
 		t.Fatalf("null as an array: %d, %v", n, err)
 	}
