@@ -26,11 +26,11 @@ func FuzzReader(f *testing.F) {
 		if err := Validate(data); err != nil {
 			return
 		}
-		dec := msgpack.NewDecoder(bytes.NewReader(data))
-		if err := dec.Skip(); err != nil {
+		br := bytes.NewReader(data) // a byte scanner: the decoder reads it without a buffer of its own
+		if err := msgpack.NewDecoder(br).Skip(); err != nil {
 			t.Fatalf("accepted, but msgpack cannot skip % x: %v", data, err)
 		}
-		if dec.Buffered().(*bytes.Reader).Len() != 0 {
+		if br.Len() != 0 {
 			t.Fatalf("accepted % x, but msgpack reads a shorter value", data)
 		}
 	})
