@@ -51,7 +51,7 @@ var botsObject = tfwire.NewObject(
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *tfwire.Writer, s *botsState) { w.OptionalString(stringPointer(s.cfg.NameRegex)) }),
+	}, func(w *tfwire.Writer, s *botsState) { w.OptionalString(s.cfg.NameRegex.ValueStringPointer()) }),
 	pageSizeField(pageSizeDescription("Bots asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *botsState) int { return s.pageSize }),

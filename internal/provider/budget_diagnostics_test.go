@@ -100,8 +100,10 @@ data "kore_groups" "all" {
 			},
 		},
 	})
-	if got := s.Requests(); got != 45 {
-		t.Errorf("the server answered %d requests, want 45: the budget's minute, and no request past it", got)
+	// The second read may end a request or two before the minute's last when a busy machine brings its deadline
+	// near first; it may never send one past the budget.
+	if got := s.Requests(); got < 43 || got > 45 {
+		t.Errorf("the server answered %d requests, want 43 to 45: the budget's minute, and no request past it", got)
 	}
 }
 

@@ -253,8 +253,9 @@ func encodeEffectiveMembers(raw []byte, w wireGroups) ([]byte, error) {
 			out.ObjectStart(u.attrs + 1)
 			out.Raw(raw[u.body:u.end])
 			out.Key(viaAttribute)
-			out.ListStart(len(m.Via))
-			for _, v := range m.Via {
+			via := m.Via.names()
+			out.ListStart(len(via))
+			for _, v := range via {
 				out.String(v)
 			}
 		}

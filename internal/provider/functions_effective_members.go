@@ -43,7 +43,9 @@ func (f *effectiveMembersFunction) Definition(_ context.Context, _ function.Defi
 			"`include_users = false` gives: set `include_users = true`;\n" +
 			"- a `child_group_ids` entry that names no group passed in, as happens when `kore_groups` is filtered " +
 			"with `names` or `name_regex`: pass every group, or drop the id from `child_group_ids` on purpose " +
-			"before the call.\n\n" +
+			"before the call;\n" +
+			"- an answer of more than 10 million entries (members and the names in their `via` paths), which deep " +
+			"nesting can reach: pass only the groups you need, with the groups nested in them.\n\n" +
 			"Requires Terraform 1.8 or later, or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
@@ -87,8 +89,9 @@ func (f *effectiveMembersFunction) Run(ctx context.Context, req function.RunRequ
 			for k, v := range arg.users[m.Group][m.User].Attributes() {
 				attrs[k] = v
 			}
-			via := make([]attr.Value, len(m.Via))
-			for j, n := range m.Via {
+			names := m.Via.names()
+			via := make([]attr.Value, len(names))
+			for j, n := range names {
 				via[j] = types.StringValue(n)
 			}
 			attrs[viaAttribute] = types.ListValueMust(types.StringType, via)

@@ -176,7 +176,7 @@ func findGroup(groups []kore.Group, id, name types.String) (*kore.Group, diag.Di
 		}
 		diags.AddAttributeError(path.Root("name"), "Kore.ai Group Name Is Not Unique",
 			fmt.Sprintf("%d groups are named %q (IDs %s). Look the group up by id instead.",
-				len(matches), name.ValueString(), quoteList(ids)))
+				len(matches), name.ValueString(), quotedList(ids)))
 	}
 	return nil, diags
 }

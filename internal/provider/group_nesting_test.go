@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func render(groups []nestedGroup, members map[string][]effectiveMember) map[stri
 	for name, list := range members {
 		lines := []string{}
 		for _, m := range list {
-			lines = append(lines, groups[m.Group].Users[m.User].ID+" via "+strings.Join(m.Via, ">"))
+			lines = append(lines, groups[m.Group].Users[m.User].ID+" via "+strings.Join(m.Via.names(), ">"))
 		}
 		out[name] = lines
 	}
@@ -312,5 +313,66 @@ func BenchmarkEffectiveMembers_10000Groups(b *testing.B) {
 		if _, err := effectiveMembers(groups); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// chain nests n groups of one user each: group 0 holds group 1, which holds group 2, and so on.
+func chain(n int) []nestedGroup {
+	groups := make([]nestedGroup, n)
+	for i := range groups {
+		var children []string
+		if i+1 < n {
+			children = []string{fmt.Sprintf("g-%04d", i+1)}
+		}
+		groups[i] = grp(fmt.Sprintf("g-%04d", i), fmt.Sprintf("Group %04d", i), children, fmt.Sprintf("u-%04d", i))
+	}
+	return groups
+}
+
+// Paths are shared, not copied: a chain of 200 nested groups has 1.3 million names in its via paths, which copied
+// paths would allocate one by one, 21 MiB of them (and a chain of 1,000 would need gigabytes).
+func TestEffectiveMembers_deepChainSharesItsPaths(t *testing.T) {
+	groups := chain(200)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	members, err := effectiveMembers(groups)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 8<<20 {
+		t.Errorf("the walk allocated %d MiB; shared paths need well under 8", allocated>>20)
+	}
+	top := members["Group 0000"]
+	if len(top) != 200 {
+		t.Fatalf("Group 0000 has %d effective members, want 200", len(top))
+	}
+	deepest := top[199]
+	if got := deepest.Via.names(); len(got) != 199 || got[0] != "Group 0001" || got[198] != "Group 0199" {
+		t.Errorf("u-0199's path = %d names from %q, want 199 from Group 0001 to Group 0199", len(got), got[:min(2, len(got))])
+	}
+	if got := top[0].Via.names(); got == nil || len(got) != 0 {
+		t.Errorf("a direct member's path = %#v, want an empty, non-null list", got)
+	}
+}
+
+// A chain of 1,000 nested groups would answer with 167 million names: the call fails early, saying why, rather than
+// running the provider out of memory.
+func TestEffectiveMembers_answerTooLargeFailsEarly(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := effectiveMembers(chain(1000))
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a chain of 1,000 nested groups was answered; want an error naming the bound")
+	}
+	for _, want := range []string{"of the 1000 groups passed in", "more than 10000000 entries", `under "Group 00`, "levels deep",
+		"Pass only the groups whose effective members you need"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 64<<20 {
+		t.Errorf("failing took %d MiB; it must stop well before the answer's size", allocated>>20)
 	}
 }

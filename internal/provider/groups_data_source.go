@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/boolvalidator"
@@ -69,14 +68,14 @@ var groupsObject = tfwire.NewObject(
 			"the read. Requires `names`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("names"))},
-	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalBool(s.cfg.IgnoreMissing.ValueBoolPointer()) }),
 	tfwire.ArgumentField("name_regex", schema.StringAttribute{
 		MarkdownDescription: "Keep only the groups whose name matches this " +
 			"[RE2](https://github.com/google/re2/wiki/Syntax) regular expression (unanchored: use `^…$` for a " +
 			"whole-name match).",
 		Optional:   true,
 		Validators: []validator.String{validRegex()},
-	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalString(stringPointer(s.cfg.NameRegex)) }),
+	}, func(w *tfwire.Writer, s *groupsState) { w.OptionalString(s.cfg.NameRegex.ValueStringPointer()) }),
 	tfwire.ArgumentField("include_users", schema.BoolAttribute{
 		MarkdownDescription: "When false, every group's `users` is null (`user_count` stays), which keeps the " +
 			"state small. Defaults to `true`.",
@@ -147,7 +146,7 @@ var groupsDataSource = &listing[groupsConfig, groupsState]{
 			diags.AddAttributeError(path.Root("names"), "Kore.ai Groups Not Found",
 				fmt.Sprintf("No group of the account (%d groups read) is named %s. Names are case-sensitive. Correct "+
 					"the names, or set ignore_missing = true to read the groups that exist.",
-					len(st.all), quoteList(missing)))
+					len(st.all), quotedList(missing)))
 			return diags
 		}
 		st.kept = kept
@@ -160,30 +159,6 @@ var groupsDataSource = &listing[groupsConfig, groupsState]{
 		return diags
 	},
 	sizeHint: func(st *groupsState) int { return estimateStateSize(st.kept, st.includeUsers) },
-}
-
-func quoteList(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(quoted, ", ")
-}
-
-func boolPointer(v types.Bool) *bool {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	b := v.ValueBool()
-	return &b
-}
-
-func stringPointer(v types.String) *string {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	s := v.ValueString()
-	return &s
 }
 
 // estimateStateSize guesses the encoded size so that the buffer grows once: a user object takes about 300 bytes.

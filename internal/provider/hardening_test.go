@@ -327,7 +327,7 @@ func TestAccGroupDataSource_serverEscapeSequencesReachNoTerminal(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerConfig(s) + `data "kore_group" "x" { name = "twice" }`,
 			// The ids are shown with their escapes written out, which a raw ESC would not match.
-			ExpectError: regexp.MustCompile(`Not Unique[\s\S]*"a\\x1b\[2K\\r\\x1b\[32mApply complete!\\x1b\[0m",\s+"b\\x1b\]0;owned\\a\\x00"`),
+			ExpectError: regexp.MustCompile(`Not Unique[\s\S]*"a\\x1b\[2K\\r\\x1b\[32mApply complete!\\x1b\[0m"\s+and\s+"b\\x1b\]0;owned\\a\\x00"`),
 		}},
 	})
 }

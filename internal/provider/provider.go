@@ -1,5 +1,6 @@
-// Package provider is the Terraform face of the Kore.ai API client: the provider schema and configuration, and the
-// kore_groups, kore_group and kore_users data sources.
+// Package provider is the Terraform face of the Kore.ai API client: the provider schema and configuration, the data
+// sources (kore_groups, kore_group, kore_users, kore_roles, kore_bots, kore_audit_logs) and the functions
+// (groups_by_name, effective_members).
 package provider
 
 import (

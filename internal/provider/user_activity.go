@@ -70,7 +70,7 @@ func readActivity(ctx context.Context, client *kore.Client, users []*userRow, t 
 	if len(failed) == 0 {
 		return diags
 	}
-	named := quoteList(failed[:min(len(failed), 3)])
+	named := quotedList(failed[:min(len(failed), 3)])
 	if len(failed) > 3 {
 		named += fmt.Sprintf(" and %d more", len(failed)-3)
 	}

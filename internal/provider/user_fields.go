@@ -54,6 +54,8 @@ func sortedUsers(users []kore.User) []*kore.User {
 	return out
 }
 
+// compareOptional orders null before any string: how every listing orders an optional key (a user's e-mail,
+// a role's id).
 func compareOptional(a, b *string) int {
 	switch {
 	case a == nil && b == nil:

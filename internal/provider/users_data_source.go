@@ -66,7 +66,7 @@ var usersObject = tfwire.NewObject(
 			"the read. Requires `emails`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
-	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(boolPointer(s.cfg.IgnoreMissing)) }),
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(s.cfg.IgnoreMissing.ValueBoolPointer()) }),
 	tfwire.ArgumentField("include_activity", schema.BoolAttribute{
 		MarkdownDescription: fmt.Sprintf("When true, each user also gets `status`, `last_login`, `first_name` and "+
 			"`last_name`, read from Get User Information (`POST /api/public/usersInfo`) in batches of at most %d "+
@@ -76,7 +76,7 @@ var usersObject = tfwire.NewObject(
 			"the read, or with `allow_inexact_reads` gets null activity and a warning. Defaults to `false`: no "+
 			"extra request and no extra scope.", kore.UsersInfoBatch),
 		Optional: true,
-	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(boolPointer(s.cfg.Activity)) }),
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(s.cfg.Activity.ValueBoolPointer()) }),
 	pageSizeField(pageSizeDescription("Users asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *usersState) int { return s.pageSize }),
@@ -190,7 +190,7 @@ func describeMissingEmails(missing []string, users []kore.UserRoles) string {
 		}
 		if len(near) > 0 {
 			slices.Sort(near)
-			parts[i] += " (the account has " + quoteList(near) + ")"
+			parts[i] += " (the account has " + quotedList(near) + ")"
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -540,7 +540,7 @@ func TestDescribeMissingEmails(t *testing.T) {
 	t.Parallel()
 	users := []kore.UserRoles{{ID: "u-1", Email: ptr("Émile@example.com")}, {ID: "u-2", Email: ptr("ÉMILE@example.com")}}
 	got := describeMissingEmails([]string{"nobody@example.com", "émile@example.com"}, users)
-	want := `"nobody@example.com", "émile@example.com" (the account has "ÉMILE@example.com", "Émile@example.com")`
+	want := `"nobody@example.com", "émile@example.com" (the account has "ÉMILE@example.com" and "Émile@example.com")`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

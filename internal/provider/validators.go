@@ -16,24 +16,49 @@ import (
 )
 
 // positiveDuration accepts Go duration strings greater than zero ("30s", "2m").
-func positiveDuration() validator.String { return durationValidator{} }
-
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "must be a positive Go duration such as \"30s\" or \"2m\""
+func positiveDuration() validator.String {
+	return durationValidator{
+		description: "must be a positive Go duration such as \"30s\" or \"2m\"",
+		summary:     "Invalid Duration",
+		refusal:     "%q is not a positive Go duration such as \"30s\" or \"2m\".",
+	}
 }
+
+// nonNegativeDuration accepts Go duration strings of zero or more ("0s", "10m").
+func nonNegativeDuration() validator.String {
+	return durationValidator{
+		allowZero:   true,
+		description: "must be a Go duration of 0 or more such as \"0s\" or \"10m\"",
+		summary:     "Invalid Duration",
+		refusal:     "%q is not a Go duration of 0 or more such as \"0s\" (off), \"10m\" or \"1h\".",
+	}
+}
+
+// durationValidator refuses a string that is not a Go duration, or is one below zero (or of zero, unless allowZero).
+// A validator that another check already parses (the timeouts package's read) sets parsedElsewhere, so that a
+// string that does not parse gets one complaint, not two.
+type durationValidator struct {
+	allowZero       bool
+	parsedElsewhere bool
+	description     string
+	summary         string
+	refusal         string // a format with one %q: the value
+}
+
+func (v durationValidator) Description(context.Context) string { return v.description }
 
 func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%q is not a positive Go duration such as \"30s\" or \"2m\".", req.ConfigValue.ValueString()))
+	if err != nil && v.parsedElsewhere {
+		return
+	}
+	if err != nil || d < 0 || (d == 0 && !v.allowZero) {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf(v.refusal, req.ConfigValue.ValueString()))
 	}
 }
 
@@ -59,31 +84,6 @@ func (regexValidator) ValidateString(_ context.Context, req validator.StringRequ
 	}
 }
 
-// nonNegativeDuration accepts Go duration strings of zero or more ("0s", "10m").
-func nonNegativeDuration() validator.String { return nonNegativeDurationValidator{} }
-
-type nonNegativeDurationValidator struct{}
-
-func (nonNegativeDurationValidator) Description(context.Context) string {
-	return "must be a Go duration of 0 or more such as \"0s\" or \"10m\""
-}
-
-func (v nonNegativeDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (nonNegativeDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d < 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%q is not a Go duration of 0 or more such as \"0s\" (off), \"10m\" or \"1h\".",
-				req.ConfigValue.ValueString()))
-	}
-}
-
 // positiveReadTimeoutsBlock is the timeouts block of the framework's timeouts package with one more check on read: a
 // duration of zero or less parses (so the package accepts it) but leaves a read no time at all.
 func positiveReadTimeoutsBlock(ctx context.Context, opts timeouts.Opts) schema.Block {
@@ -95,31 +95,15 @@ func positiveReadTimeoutsBlock(ctx context.Context, opts timeouts.Opts) schema.B
 	if !ok {
 		panic(fmt.Sprintf("the timeouts package's read attribute is a %T, not a string", block.Attributes["read"]))
 	}
-	read.Validators = append(read.Validators, readTimeoutValidator{})
+	read.Validators = append(read.Validators, durationValidator{
+		parsedElsewhere: true,
+		description:     "must be a positive duration such as \"5m\"",
+		summary:         "Invalid Read Timeout",
+		refusal: "timeouts.read = %q leaves the read no time: give a positive duration such as \"5m\", or " +
+			"leave read out for the default of " + defaultReadTimeout.String() + ".",
+	})
 	block.Attributes["read"] = read
 	return block
-}
-
-// readTimeoutValidator refuses a read timeout of zero or less; the timeouts package reports what does not parse.
-type readTimeoutValidator struct{}
-
-func (readTimeoutValidator) Description(context.Context) string {
-	return "must be a positive duration such as \"5m\""
-}
-
-func (v readTimeoutValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (readTimeoutValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Read Timeout",
-			fmt.Sprintf("timeouts.read = %q leaves the read no time: give a positive duration such as \"5m\", or "+
-				"leave read out for the default of %s.", req.ConfigValue.ValueString(), defaultReadTimeout))
-	}
 }
 
 // wholeNumberBetween accepts whole numbers from lo to hi. The settings it guards are numbers, not int64, in the
