@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // auditEntry is one entry of the audit logs as kore_audit_logs writes it: the API's entry with its time in RFC 3339.
@@ -16,21 +17,21 @@ type auditEntry struct {
 }
 
 // auditEntryObject describes one entry of kore_audit_logs' entries.
-var auditEntryObject = newObject(
-	stringField("id", "AuditLogId", "ID of the entry (API field `AuditLogId`), a hex string that grows with time.",
+var auditEntryObject = tfwire.NewObject(
+	tfwire.StringField("id", "AuditLogId", "ID of the entry (API field `AuditLogId`), a hex string that grows with time.",
 		func(e *auditEntry) string { return e.entry.ID }),
-	optionalStringField("time", "Date/Time", "When the event happened, in RFC 3339 (API field `Date/Time`).",
+	tfwire.OptionalStringField("time", "Date/Time", "When the event happened, in RFC 3339 (API field `Date/Time`).",
 		func(e *auditEntry) *string { return e.time }),
-	optionalIntField("timestamp_ms", "timestampValue", "When the event happened, in milliseconds since the Unix "+
+	tfwire.OptionalIntField("timestamp_ms", "timestampValue", "When the event happened, in milliseconds since the Unix "+
 		"epoch (API field `timestampValue`).",
 		func(e *auditEntry) *int64 { return e.entry.Timestamp }),
-	optionalStringField("name", "Name", "The event, such as `Bot Role Assigned to Users`, `Users Added to Group`, "+
+	tfwire.OptionalStringField("name", "Name", "The event, such as `Bot Role Assigned to Users`, `Users Added to Group`, "+
 		"`Group Created` or `Login` (API field `Name`).",
 		func(e *auditEntry) *string { return e.entry.Name }),
-	optionalStringField("category", "Category", "The event's category, such as `Role Management`, "+
+	tfwire.OptionalStringField("category", "Category", "The event's category, such as `Role Management`, "+
 		"`Group Management` or `Login/Logout` (API field `Category`).",
 		func(e *auditEntry) *string { return e.entry.Category }),
-	optionalStringField("description", "Description", "What happened, in Kore.ai's words (API field "+
+	tfwire.OptionalStringField("description", "Description", "What happened, in Kore.ai's words (API field "+
 		"`Description`).",
 		func(e *auditEntry) *string { return e.entry.Description }),
 )

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // Every data source on the direct path has a description that matches its schema, and every value read from
@@ -19,18 +21,14 @@ import (
 func TestDescriptions_matchTheSchemas(t *testing.T) {
 	t.Parallel()
 	p := &koreProvider{version: "test", lookupEnv: envOf(nil)}
-	direct, err := directDataSources(context.Background(), p.DataSources(context.Background()))
+	direct, err := tfwire.DirectDataSources(context.Background(), providerTypeName, p.DataSources(context.Background()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	onDirectPath := []string{"kore_groups", "kore_group", "kore_users", "kore_roles", "kore_bots", "kore_audit_logs"}
-	if len(direct) != len(onDirectPath) {
-		t.Errorf("%d data sources on the direct path, want %d: %v", len(direct), len(onDirectPath), onDirectPath)
-	}
-	for _, name := range onDirectPath {
-		if direct[name].encoder == nil {
-			t.Errorf("%s is not on the direct path", name)
-		}
+	slices.Sort(direct)
+	onDirectPath := []string{"kore_audit_logs", "kore_bots", "kore_group", "kore_groups", "kore_roles", "kore_users"}
+	if !slices.Equal(direct, onDirectPath) {
+		t.Errorf("on the direct path: %v, want %v", direct, onDirectPath)
 	}
 	checkAPIFields(t, "group", groupObject)
 	checkAPIFields(t, "user", userObject)
@@ -44,11 +42,11 @@ func TestDescriptions_matchTheSchemas(t *testing.T) {
 }
 
 // checkAPIFields fails for each field of a described Kore.ai object whose description does not name its API field.
-func checkAPIFields[T any](t *testing.T, what string, o *object[T]) {
+func checkAPIFields[T any](t *testing.T, what string, o *tfwire.Object[T]) {
 	t.Helper()
-	for _, f := range o.fields {
-		if f.apiField == "" || !strings.Contains(descriptionOf(f.attribute), "API field `"+f.apiField+"`") {
-			t.Errorf("%s.%s: the description does not name its API field %q", what, f.name, f.apiField)
+	for _, f := range o.Fields() {
+		if f.Source() == "" || !strings.Contains(descriptionOf(f.Attribute()), "API field `"+f.Source()+"`") {
+			t.Errorf("%s.%s: the description does not name its API field %q", what, f.Name(), f.Source())
 		}
 	}
 }
@@ -60,8 +58,8 @@ func descriptionOf(a schema.Attribute) string { return a.GetMarkdownDescription(
 func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	userType := schemaType(ctx, userObject.attributes())
-	groupType := schemaType(ctx, groupObject.attributes())
+	userType := schemaType(ctx, userObject.Attributes())
+	groupType := schemaType(ctx, groupObject.Attributes())
 	copyObject := func(typ tftypes.Type) tftypes.Object {
 		obj := asObject(t, typ)
 		attrs := map[string]tftypes.Type{}
@@ -71,17 +69,17 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 		return tftypes.Object{AttributeTypes: attrs}
 	}
 
-	if err := checkObject(userObject, userType); err != nil {
+	if err := tfwire.Check(userObject, userType); err != nil {
 		t.Fatalf("the user description against its own schema: %v", err)
 	}
-	if err := checkObject(groupObject, groupType); err != nil {
+	if err := tfwire.Check(groupObject, groupType); err != nil {
 		t.Fatalf("the group description against its own schema: %v", err)
 	}
 
 	missing := copyObject(userType)
 	delete(missing.AttributeTypes, "email")
 	missing.AttributeTypes["nickname"] = tftypes.String
-	err := checkObject(userObject, missing)
+	err := tfwire.Check(userObject, missing)
 	if err == nil || !strings.Contains(err.Error(), "email: described, but the schema has no such attribute") ||
 		!strings.Contains(err.Error(), "nickname: in the schema, but not described") {
 		t.Errorf("want both sides named, got %v", err)
@@ -89,23 +87,23 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 
 	nested := copyObject(groupType)
 	nested.AttributeTypes["users"] = tftypes.List{ElementType: missing}
-	if err := checkObject(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users.email:") ||
+	if err := tfwire.Check(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users.email:") ||
 		!strings.Contains(err.Error(), "users.nickname:") {
 		t.Errorf("want the nested attributes named with their path, got %v", err)
 	}
 
 	nested.AttributeTypes["users"] = tftypes.String
-	if err := checkObject(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users: the description holds objects") {
+	if err := tfwire.Check(groupObject, nested); err == nil || !strings.Contains(err.Error(), "users: the description holds objects") {
 		t.Errorf("want a list of objects that the schema types as a string named, got %v", err)
 	}
 
-	replaced := userObject.replace("nickname", schema.StringAttribute{Computed: true})
-	if err := checkObject(replaced, userType); err == nil || !strings.Contains(err.Error(), "nickname: replaced, but the description has no such attribute") {
+	replaced := userObject.Replace("nickname", schema.StringAttribute{Computed: true})
+	if err := tfwire.Check(replaced, userType); err == nil || !strings.Contains(err.Error(), "nickname: replaced, but the description has no such attribute") {
 		t.Errorf("want a replacement of an attribute the description lacks named, got %v", err)
 	}
 
-	twice := newObject(userObject.fields[0], userObject.fields[0])
-	if err := checkObject(twice, tftypes.Object{AttributeTypes: map[string]tftypes.Type{"activation_status": tftypes.String}}); err == nil ||
+	twice := tfwire.NewObject(userObject.Fields()[0], userObject.Fields()[0])
+	if err := tfwire.Check(twice, tftypes.Object{AttributeTypes: map[string]tftypes.Type{"activation_status": tftypes.String}}); err == nil ||
 		!strings.Contains(err.Error(), "activation_status: described twice") {
 		t.Errorf("want a field described twice named, got %v", err)
 	}
@@ -116,22 +114,22 @@ func TestCheckObject_namesTheAttributeOneSideLacks(t *testing.T) {
 func TestGroupsList_isAListOfObjectsBuiltFromTheGroupDescription(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	attr := groupsObject.attributes()["groups"]
+	attr := groupsObject.Attributes()["groups"]
 	list, ok := attr.(schema.ListAttribute)
 	if !ok {
 		t.Fatalf("kore_groups.groups is a %T, want a schema.ListAttribute (a list of nested attributes cannot be mocked)", attr)
 	}
-	if !list.ElementType.Equal(groupObject.objectType()) {
-		t.Errorf("kore_groups.groups holds %v, want the group description's type %v", list.ElementType, groupObject.objectType())
+	if !list.ElementType.Equal(groupObject.ObjectType()) {
+		t.Errorf("kore_groups.groups holds %v, want the group description's type %v", list.ElementType, groupObject.ObjectType())
 	}
 	if !list.Computed || !strings.Contains(list.MarkdownDescription, "`child_group_ids`, `description`, `id`, `name`, `user_count`, `users`") {
 		t.Errorf("want a computed list whose description names every group attribute, got %+v", list)
 	}
 
 	var resp datasource.SchemaResponse
-	(&groupsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &resp)
+	newGroupsDataSource(nil).Schema(ctx, datasource.SchemaRequest{}, &resp)
 	whole := asObject(t, resp.Schema.Type().TerraformType(ctx))
-	if err := checkObject(groupsObject, whole); err != nil {
+	if err := tfwire.Check(groupsObject, whole); err != nil {
 		t.Fatalf("kore_groups against its own schema: %v", err)
 	}
 	groups, ok := whole.AttributeTypes["groups"].(tftypes.List)
@@ -150,7 +148,7 @@ func TestGroupsList_isAListOfObjectsBuiltFromTheGroupDescription(t *testing.T) {
 		attrs[k] = v
 	}
 	attrs["groups"] = tftypes.List{ElementType: tftypes.Object{AttributeTypes: lacking}}
-	if err := checkObject(groupsObject, tftypes.Object{AttributeTypes: attrs}); err == nil ||
+	if err := tfwire.Check(groupsObject, tftypes.Object{AttributeTypes: attrs}); err == nil ||
 		!strings.Contains(err.Error(), "groups.name: described, but the schema has no such attribute") {
 		t.Errorf("want the element attribute the schema lacks named with its path, got %v", err)
 	}
@@ -159,7 +157,7 @@ func TestGroupsList_isAListOfObjectsBuiltFromTheGroupDescription(t *testing.T) {
 // The provider refuses to start when a data source's schema and its state description disagree.
 func TestDirectDataSources_refuseADescriptionThatDisagreesWithTheSchema(t *testing.T) {
 	t.Parallel()
-	_, err := directDataSources(context.Background(), []func() datasource.DataSource{
+	_, err := tfwire.DirectDataSources(context.Background(), providerTypeName, []func() datasource.DataSource{
 		func() datasource.DataSource { return mismatchedDataSource{} },
 	})
 	if err == nil || !regexp.MustCompile(`kore_mismatched: .*\n.*extra: described, but the schema has no such attribute`).MatchString(err.Error()) {
@@ -169,9 +167,9 @@ func TestDirectDataSources_refuseADescriptionThatDisagreesWithTheSchema(t *testi
 
 type mismatchedDataSource struct{}
 
-var mismatchedObject = newObject(
-	stringField("id", "_id", "ID (API field `_id`).", func(s *string) string { return *s }),
-	stringField("extra", "x", "Not in the schema (API field `x`).", func(s *string) string { return *s }),
+var mismatchedObject = tfwire.NewObject(
+	tfwire.StringField("id", "_id", "ID (API field `_id`).", func(s *string) string { return *s }),
+	tfwire.StringField("extra", "x", "Not in the schema (API field `x`).", func(s *string) string { return *s }),
 )
 
 func (mismatchedDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -184,11 +182,11 @@ func (mismatchedDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 
 func (mismatchedDataSource) Read(context.Context, datasource.ReadRequest, *datasource.ReadResponse) {}
 
-func (mismatchedDataSource) encodeState(context.Context, tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (mismatchedDataSource) EncodeState(context.Context, tfsdk.Config) ([]byte, diag.Diagnostics) {
 	return nil, nil
 }
 
-func (mismatchedDataSource) stateDescription() describedObject { return mismatchedObject }
+func (mismatchedDataSource) StateDescription() tfwire.Described { return mismatchedObject }
 
 // The objects to come are expressible: a bot with a nested list of JWT apps and a role with a map of permission
 // lists encode to state that decodes against the schema built from the same description, whatever order the fields
@@ -204,33 +202,33 @@ func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
 		Apps        []jwtApp
 		Permissions map[string][]string
 	}
-	appObject := newObject(
-		optionalStringField("name", "appName", "App name (API field `appName`).", func(a *jwtApp) *string { return a.Name }),
-		stringField("client_id", "clientId", "Client ID (API field `clientId`).", func(a *jwtApp) string { return a.ID }),
+	appObject := tfwire.NewObject(
+		tfwire.OptionalStringField("name", "appName", "App name (API field `appName`).", func(a *jwtApp) *string { return a.Name }),
+		tfwire.StringField("client_id", "clientId", "Client ID (API field `clientId`).", func(a *jwtApp) string { return a.ID }),
 	)
-	fields := []field[bot]{
-		stringField("id", "_id", "Bot ID (API field `_id`).", func(b *bot) string { return b.ID }),
-		objectListField("jwt_apps", "jwtApps", "Apps (API field `jwtApps`).", appObject,
-			func(b *bot) []*jwtApp { return pointers(b.Apps) }),
-		stringListMapField("permissions", "permissions", "Permissions (API field `permissions`).",
+	fields := []tfwire.Field[bot]{
+		tfwire.StringField("id", "_id", "Bot ID (API field `_id`).", func(b *bot) string { return b.ID }),
+		tfwire.ObjectListField("jwt_apps", "jwtApps", "Apps (API field `jwtApps`).", appObject,
+			func(b *bot) []*jwtApp { return tfwire.Pointers(b.Apps) }),
+		tfwire.StringListMapField("permissions", "permissions", "Permissions (API field `permissions`).",
 			func(b *bot) map[string][]string { return b.Permissions }),
 	}
-	reversed := []field[bot]{fields[2], fields[1], fields[0]}
+	reversed := []tfwire.Field[bot]{fields[2], fields[1], fields[0]}
 
 	ctx := context.Background()
 	name := "signer"
 	v := bot{ID: "st-1", Apps: []jwtApp{{ID: "cs-1", Name: &name}, {ID: "cs-2"}},
 		Permissions: map[string][]string{"BOT_BUILDER": {"VIEW", "EDIT"}, "ADMIN": {}}}
 	var encodings [][]byte
-	for _, described := range [][]field[bot]{fields, reversed} {
-		o := newObject(described...)
-		typ := schemaType(ctx, o.attributes())
-		if err := checkObject(o, typ); err != nil {
+	for _, described := range [][]tfwire.Field[bot]{fields, reversed} {
+		o := tfwire.NewObject(described...)
+		typ := schemaType(ctx, o.Attributes())
+		if err := tfwire.Check(o, typ); err != nil {
 			t.Fatal(err)
 		}
-		w := newStateWriter(0)
-		o.write(w, &v)
-		encoded, err := w.bytes()
+		w := tfwire.NewWriter(0)
+		o.Write(w, &v)
+		encoded, err := w.Bytes()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,8 +239,8 @@ func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
 		}
 		str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 		objType := asObject(t, typ)
-		appType, _ := elementType(objType.AttributeTypes["jwt_apps"])
-		permType, _ := elementType(objType.AttributeTypes["permissions"])
+		appType, _ := tfwire.ElementType(objType.AttributeTypes["jwt_apps"])
+		permType, _ := tfwire.ElementType(objType.AttributeTypes["permissions"])
 		want := tftypes.NewValue(typ, map[string]tftypes.Value{
 			"id": str("st-1"),
 			"jwt_apps": tftypes.NewValue(objType.AttributeTypes["jwt_apps"], []tftypes.Value{
@@ -263,11 +261,11 @@ func TestObject_nestedListsAndMapsOfStringLists(t *testing.T) {
 	}
 
 	// nil is null, for nested lists and maps alike.
-	o := newObject(fields...)
-	w := newStateWriter(0)
-	o.write(w, &bot{ID: "st-2"})
-	encoded, _ := w.bytes()
-	got, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(schemaType(ctx, o.attributes()))
+	o := tfwire.NewObject(fields...)
+	w := tfwire.NewWriter(0)
+	o.Write(w, &bot{ID: "st-2"})
+	encoded, _ := w.Bytes()
+	got, err := (&tfprotov6.DynamicValue{MsgPack: encoded}).Unmarshal(schemaType(ctx, o.Attributes()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,43 +1,51 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"math"
+	"maps"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/vmihailenco/msgpack/v5"
-	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-// CallFunction answers groups_by_name and effective_members straight from and into Terraform's wire encoding
+// The functions' names, as Terraform calls them.
+const (
+	groupsByNameName     = "groups_by_name"
+	effectiveMembersName = "effective_members"
+)
+
+// directFunctions answer groups_by_name and effective_members straight from and into Terraform's wire encoding
 // (MessagePack), for the reason ReadDataSource does: the framework decodes an argument into a tree of values and
 // encodes the result from one, which for 10,000 groups of 20 users takes tens of seconds and gigabytes per call,
 // and a plan may call a function several times. Each group and user is sent back as the bytes Terraform sent, so
 // nothing is rebuilt. Arguments this path does not expect (unknown values, nulls where an id or name must be, numbers
 // it cannot read) go to the framework's path, which handles every case and words those errors; both paths share
-// the checks and the walk of group_nesting.go, and tests compare their results.
-func (s *server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	if (req.Name != "groups_by_name" && req.Name != "effective_members") || len(req.Arguments) != 1 ||
-		req.Arguments[0] == nil || req.Arguments[0].MsgPack == nil {
-		return s.ProviderServer.CallFunction(ctx, req)
-	}
-	raw := req.Arguments[0].MsgPack
-	groups, err := decodeGroupsArgument(raw, req.Name == "effective_members")
-	if err != nil {
-		return s.ProviderServer.CallFunction(ctx, req) // errNotDirect: the framework's path decides
-	}
-	return callDirect(req.Name, raw, groups), nil
+// the checks and the walk of group_nesting.go, and tests compare their results. tfwire.Server has checked that the
+// argument is well-formed MessagePack before either path reads it.
+var directFunctions = map[string]tfwire.DirectFunction{
+	groupsByNameName: func(_ context.Context, req *tfprotov6.CallFunctionRequest) *tfprotov6.CallFunctionResponse {
+		return callDirect(req, false, encodeGroupsByName)
+	},
+	effectiveMembersName: func(_ context.Context, req *tfprotov6.CallFunctionRequest) *tfprotov6.CallFunctionResponse {
+		return callDirect(req, true, encodeEffectiveMembers)
+	},
 }
 
-// callDirect runs a function on a decoded argument. Its failures are the caller's mistakes (duplicate names and the
-// like) and travel in the response, as the protocol has them, attributed to the groups argument.
-func callDirect(name string, raw []byte, groups wireGroups) *tfprotov6.CallFunctionResponse {
-	encode := encodeGroupsByName
-	if name == "effective_members" {
-		encode = encodeEffectiveMembers
+// callDirect runs a function on its one groups argument, or returns nil for the framework's path. Its failures are
+// the caller's mistakes (duplicate names and the like) and travel in the response, as the protocol has them,
+// attributed to the groups argument.
+func callDirect(req *tfprotov6.CallFunctionRequest, withUsers bool,
+	encode func(raw []byte, groups wireGroups) ([]byte, error)) *tfprotov6.CallFunctionResponse {
+	if len(req.Arguments) != 1 || req.Arguments[0] == nil || req.Arguments[0].MsgPack == nil {
+		return nil
+	}
+	raw := req.Arguments[0].MsgPack
+	groups, err := decodeGroupsArgument(raw, withUsers)
+	if err != nil {
+		return nil // errNotDirect: the framework's path decides
 	}
 	result, err := encode(raw, groups)
 	if err != nil {
@@ -61,139 +69,52 @@ type wireGroups struct {
 	users  [][]span // users[i][j]: the bytes of groups[i].Users[j]
 }
 
-type wireDecoder struct {
-	r   *bytes.Reader
-	dec *msgpack.Decoder
-	n   int // length of the whole input
+// attributeReader reads one attribute of an object; the attribute's name comes from the object's description. A nil
+// read refuses the attribute.
+type attributeReader struct {
+	name string
+	read func(r *tfwire.Reader) error
 }
 
-func (d *wireDecoder) offset() int { return d.n - d.r.Len() }
-
-// peek returns the next value's code, refusing unknown values (MessagePack extensions in Terraform's encoding).
-func (d *wireDecoder) peek() (byte, error) {
-	c, err := d.dec.PeekCode()
-	if err != nil {
-		return 0, err
+// readObject reads the attributes of an object whose header has been read: each of readers exactly once, every
+// other one skipped. Any other shape (an unknown value, a missing, repeated or refused attribute) is errNotDirect.
+func readObject(r *tfwire.Reader, attrs int, readers []attributeReader) error {
+	var seen, want uint
+	for i, a := range readers {
+		if a.read != nil {
+			want |= 1 << i
+		}
 	}
-	if msgpcode.IsExt(c) {
-		return 0, errNotDirect
-	}
-	return c, nil
-}
-
-// skip passes over a value, refusing any unknown value within it.
-func (d *wireDecoder) skip() error {
-	c, err := d.peek()
-	if err != nil {
-		return err
-	}
-	switch {
-	case msgpcode.IsFixedMap(c) || c == msgpcode.Map16 || c == msgpcode.Map32:
-		n, err := d.dec.DecodeMapLen()
+	for range attrs {
+		key, err := r.ReadString()
 		if err != nil {
-			return err
+			return errNotDirect
 		}
-		for range 2 * n {
-			if err := d.skip(); err != nil {
-				return err
-			}
+		i := slices.IndexFunc(readers, func(a attributeReader) bool { return a.name == key })
+		switch {
+		case i < 0:
+			err = r.SkipKnown()
+		case readers[i].read == nil || seen&(1<<i) != 0:
+			err = errNotDirect
+		default:
+			seen |= 1 << i
+			err = readers[i].read(r)
 		}
-		return nil
-	case msgpcode.IsFixedArray(c) || c == msgpcode.Array16 || c == msgpcode.Array32:
-		n, err := d.dec.DecodeArrayLen()
 		if err != nil {
-			return err
+			return errNotDirect
 		}
-		for range n {
-			if err := d.skip(); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
-	return d.dec.Skip()
+	if seen != want {
+		return errNotDirect
+	}
+	return nil
 }
 
-// str reads a string that must not be null.
-func (d *wireDecoder) str() (string, error) {
-	c, err := d.peek()
-	if err != nil {
-		return "", err
-	}
-	if !msgpcode.IsString(c) {
-		return "", errNotDirect
-	}
-	return d.dec.DecodeString()
-}
-
-// optionalStr reads a string or null.
-func (d *wireDecoder) optionalStr() (*string, error) {
-	c, err := d.peek()
-	if err != nil {
-		return nil, err
-	}
-	if c == msgpcode.Nil {
-		return nil, d.dec.DecodeNil()
-	}
-	s, err := d.str()
-	return &s, err
-}
-
-// length reads a map's or an array's length; -1 for null.
-func (d *wireDecoder) length(isMap bool) (int, error) {
-	if _, err := d.peek(); err != nil {
-		return 0, err
-	}
-	if isMap {
-		return d.dec.DecodeMapLen()
-	}
-	return d.dec.DecodeArrayLen()
-}
-
-// optionalCount reads user_count: null or a whole number, which Terraform encodes as an integer.
-func (d *wireDecoder) optionalCount() (*int64, error) {
-	c, err := d.peek()
-	if err != nil {
-		return nil, err
-	}
-	if c == msgpcode.Nil {
-		return nil, d.dec.DecodeNil()
-	}
-	v, err := d.dec.DecodeInterface()
-	if err != nil {
-		return nil, err
-	}
-	var n int64
-	switch v := v.(type) {
-	case int8:
-		n = int64(v)
-	case int16:
-		n = int64(v)
-	case int32:
-		n = int64(v)
-	case int64:
-		n = v
-	case uint8:
-		n = int64(v)
-	case uint16:
-		n = int64(v)
-	case uint32:
-		n = int64(v)
-	case uint64:
-		if v > math.MaxInt64 {
-			return nil, errNotDirect
-		}
-		n = int64(v)
-	default:
-		return nil, errNotDirect // a fraction or a number written as a string: the framework's path reads it
-	}
-	return &n, nil
-}
-
+// decodeGroupsArgument reads the groups argument. The attributes it reads are named by the group and user
+// descriptions (group_fields.go, user_fields.go), as the framework's path names them (functions_groups_argument.go).
 func decodeGroupsArgument(raw []byte, withUsers bool) (wireGroups, error) {
-	r := bytes.NewReader(raw)
-	d := &wireDecoder{r: r, dec: msgpack.NewDecoder(r), n: len(raw)}
-	count, err := d.length(false)
+	r := tfwire.NewReader(raw)
+	count, err := r.ReadArrayLen()
 	if err != nil || count < 0 {
 		return wireGroups{}, errNotDirect
 	}
@@ -201,137 +122,118 @@ func decodeGroupsArgument(raw []byte, withUsers bool) (wireGroups, error) {
 	if withUsers {
 		w.users = make([][]span, count)
 	}
-	for i := range count {
-		w.spans[i].start = d.offset()
-		attrs, err := d.length(true)
+	var i int // the group being read
+	readers := []attributeReader{
+		{groupIDField.Name(), func(r *tfwire.Reader) (err error) { w.groups[i].ID, err = r.ReadString(); return err }},
+		{groupNameField.Name(), func(r *tfwire.Reader) (err error) { w.groups[i].Name, err = r.ReadString(); return err }},
+	}
+	if withUsers {
+		readers = append(readers,
+			attributeReader{groupChildGroupIDsField.Name(), func(r *tfwire.Reader) (err error) {
+				w.groups[i].ChildGroupIDs, err = readChildIDs(r)
+				return err
+			}},
+			attributeReader{groupUserCountField.Name(), func(r *tfwire.Reader) (err error) {
+				w.groups[i].UserCount, err = readOptionalInt(r)
+				return err
+			}},
+			attributeReader{groupUsersField.Name(), func(r *tfwire.Reader) (err error) {
+				w.groups[i].Users, w.users[i], err = readUsers(r)
+				return err
+			}})
+	}
+	for i = range count {
+		w.spans[i].start = r.Offset()
+		attrs, err := r.ReadMapLen()
 		if err != nil || attrs < 0 {
 			return wireGroups{}, errNotDirect
 		}
-		w.spans[i].body = d.offset()
-		g := &w.groups[i]
-		var seen int
-		for range attrs {
-			key, err := d.str()
-			if err != nil {
-				return wireGroups{}, errNotDirect
-			}
-			switch {
-			case key == "id":
-				g.ID, err = d.str()
-				seen++
-			case key == "name":
-				g.Name, err = d.str()
-				seen++
-			case withUsers && key == "child_group_ids":
-				g.ChildGroupIDs, err = d.childIDs()
-				seen++
-			case withUsers && key == "user_count":
-				g.UserCount, err = d.optionalCount()
-				seen++
-			case withUsers && key == "users":
-				g.Users, w.users[i], err = d.users()
-				seen++
-			default:
-				err = d.skip()
-			}
-			if err != nil {
-				return wireGroups{}, errNotDirect
-			}
+		w.spans[i].body = r.Offset()
+		if err := readObject(r, attrs, readers); err != nil {
+			return wireGroups{}, err
 		}
-		want := 2 // id and name
-		if withUsers {
-			want = 5 // and child_group_ids, user_count, users
-		}
-		if seen != want {
-			return wireGroups{}, errNotDirect
-		}
-		w.spans[i].end = d.offset()
+		w.spans[i].end = r.Offset()
 	}
-	if d.r.Len() != 0 {
+	if r.Left() != 0 {
 		return wireGroups{}, errNotDirect
 	}
 	return w, nil
 }
 
-func (d *wireDecoder) childIDs() ([]string, error) {
-	n, err := d.length(false)
+// readChildIDs reads child_group_ids; null is no children.
+func readChildIDs(r *tfwire.Reader) ([]string, error) {
+	n, err := r.ReadArrayLen()
 	if err != nil || n < 0 {
-		return nil, err // null: no children
+		return nil, err
 	}
 	ids := make([]string, n)
 	for j := range ids {
-		if ids[j], err = d.str(); err != nil {
+		if ids[j], err = r.ReadString(); err != nil {
 			return nil, err
 		}
 	}
 	return ids, nil
 }
 
-// users reads a group's users; nil (not empty) when users is null, as nestedGroup has it.
-func (d *wireDecoder) users() ([]nestedUser, []span, error) {
-	n, err := d.length(false)
+// readOptionalInt reads user_count: null or a whole number, which Terraform encodes as an integer. A fraction or a
+// number written as a string is an error, for the framework's path to read.
+func readOptionalInt(r *tfwire.Reader) (*int64, error) {
+	if kind, err := r.Peek(); err != nil || kind == tfwire.KindNil {
+		return nil, r.ReadNil()
+	}
+	n, err := r.ReadInt()
+	return &n, err
+}
+
+// readUsers reads a group's users; nil (not empty) when users is null, as nestedGroup has it.
+func readUsers(r *tfwire.Reader) ([]nestedUser, []span, error) {
+	n, err := r.ReadArrayLen()
 	if err != nil || n < 0 {
 		return nil, nil, err
 	}
 	users := make([]nestedUser, n)
 	spans := make([]span, n)
-	for j := range users {
-		spans[j].start = d.offset()
-		attrs, err := d.length(true)
-		if err != nil {
+	var j int // the user being read
+	readers := []attributeReader{
+		{userIDField.Name(), func(r *tfwire.Reader) (err error) { users[j].ID, err = r.ReadString(); return err }},
+		{userEmailField.Name(), func(r *tfwire.Reader) (err error) { users[j].Email, err = readOptionalString(r); return err }},
+		{viaAttribute, nil}, // the member would carry it twice
+	}
+	for j = range users {
+		spans[j].start = r.Offset()
+		attrs, err := r.ReadMapLen()
+		if err != nil || attrs < 0 {
+			return nil, nil, errNotDirect
+		}
+		spans[j].body, spans[j].attrs = r.Offset(), attrs
+		if err := readObject(r, attrs, readers); err != nil {
 			return nil, nil, err
 		}
-		if attrs < 0 {
-			return nil, nil, errNotDirect
-		}
-		spans[j].body, spans[j].attrs = d.offset(), attrs
-		var seen int
-		for range attrs {
-			key, err := d.str()
-			if err != nil {
-				return nil, nil, err
-			}
-			switch key {
-			case "id":
-				users[j].ID, err = d.str()
-				seen++
-			case "email":
-				users[j].Email, err = d.optionalStr()
-				seen++
-			case viaAttribute:
-				err = errNotDirect // the member would carry it twice
-			default:
-				err = d.skip()
-			}
-			if err != nil {
-				return nil, nil, err
-			}
-		}
-		if seen != 2 {
-			return nil, nil, errNotDirect
-		}
-		spans[j].end = d.offset()
+		spans[j].end = r.Offset()
 	}
 	return users, spans, nil
+}
+
+// readOptionalString reads a string or null.
+func readOptionalString(r *tfwire.Reader) (*string, error) {
+	if kind, err := r.Peek(); err != nil || kind == tfwire.KindNil {
+		return nil, r.ReadNil()
+	}
+	s, err := r.ReadString()
+	return &s, err
 }
 
 func encodeGroupsByName(raw []byte, w wireGroups) ([]byte, error) {
 	if err := checkUniqueNames(w.groups); err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(raw) + 64*len(w.groups))
-	enc := msgpack.NewEncoder(&buf)
-	if err := enc.EncodeMapLen(len(w.groups)); err != nil {
-		return nil, err
-	}
+	out := tfwire.NewWriter(len(raw) + 64*len(w.groups))
+	out.MapStart(len(w.groups))
 	for i, g := range w.groups {
-		if err := enc.EncodeString(g.Name); err != nil {
-			return nil, err
-		}
-		buf.Write(raw[w.spans[i].start:w.spans[i].end])
+		out.Key(g.Name)
+		out.Raw(raw[w.spans[i].start:w.spans[i].end])
 	}
-	return buf.Bytes(), nil
+	return out.Bytes()
 }
 
 func encodeEffectiveMembers(raw []byte, w wireGroups) ([]byte, error) {
@@ -339,45 +241,24 @@ func encodeEffectiveMembers(raw []byte, w wireGroups) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(members))
-	for name := range members {
-		names = append(names, name)
-	}
-	slices.Sort(names) // equal calls encode to equal bytes
-	var buf bytes.Buffer
-	buf.Grow(2 * len(raw))
-	enc := msgpack.NewEncoder(&buf)
-	if err := enc.EncodeMapLen(len(names)); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
+	out := tfwire.NewWriter(2 * len(raw))
+	out.MapStart(len(members))
+	for _, name := range slices.Sorted(maps.Keys(members)) { // equal calls encode to equal bytes
 		list := members[name]
-		if err := enc.EncodeString(name); err != nil {
-			return nil, err
-		}
-		if err := enc.EncodeArrayLen(len(list)); err != nil {
-			return nil, err
-		}
+		out.Key(name)
+		out.ListStart(len(list))
 		for _, m := range list {
 			u := w.users[m.Group][m.User]
 			// The user's own attributes, as sent, under a header that counts one more: via.
-			if err := enc.EncodeMapLen(u.attrs + 1); err != nil {
-				return nil, err
-			}
-			buf.Write(raw[u.body:u.end])
-			if err := enc.EncodeString(viaAttribute); err != nil {
-				return nil, err
-			}
+			out.ObjectStart(u.attrs + 1)
+			out.Raw(raw[u.body:u.end])
+			out.Key(viaAttribute)
 			via := m.Via.names()
-			if err := enc.EncodeArrayLen(len(via)); err != nil {
-				return nil, err
-			}
+			out.ListStart(len(via))
 			for _, v := range via {
-				if err := enc.EncodeString(v); err != nil {
-					return nil, err
-				}
+				out.String(v)
 			}
 		}
 	}
-	return buf.Bytes(), nil
+	return out.Bytes()
 }

@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // groupWith builds a group object; nil children or users are null, as the API can send them.
@@ -111,7 +113,7 @@ func TestCallFunction_directPathMatchesTheFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ok := provider.(*server)
+	s, ok := provider.(*tfwire.Server)
 	if !ok {
 		t.Fatalf("the provider server is a %T", provider)
 	}
@@ -194,7 +196,7 @@ func TestCallFunction_handsTheFrameworkWhatItDoesNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	framework, ok := provider.(*server)
+	framework, ok := provider.(*tfwire.Server)
 	if !ok {
 		t.Fatalf("the provider server is a %T", provider)
 	}
@@ -223,7 +225,8 @@ func TestCallFunction_handsTheFrameworkWhatItDoesNotRead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			recorder := &fallbackRecorder{ProviderServer: framework.ProviderServer}
-			s := &server{ProviderServer: recorder, direct: framework.direct, provider: framework.provider}
+			s := *framework
+			s.ProviderServer = recorder
 			resp, err := s.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
 				Name: tt.function, Arguments: tt.arguments,
 			})
@@ -237,5 +240,34 @@ func TestCallFunction_handsTheFrameworkWhatItDoesNotRead(t *testing.T) {
 				t.Errorf("direct answer: error %v, result %v; want a result", resp.Error, resp.Result)
 			}
 		})
+	}
+}
+
+// An argument whose length headers claim more than it holds is refused with an error, by every function, before
+// either path sizes anything from it: five bytes used to claim four billion groups and end the provider with
+// "fatal error: out of memory".
+func TestCallFunction_refusesLengthsBeyondTheArgument(t *testing.T) {
+	t.Parallel()
+	provider, err := newProtocol6Server("test", envOf(nil))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range [][]byte{
+		{0xdd, 0xff, 0xff, 0xff, 0xff},                             // an array of 2^32-1 elements
+		{0x91, 0xdf, 0xff, 0xff, 0xff, 0xff},                       // a group of 2^32-1 attributes
+		{0x91, 0x81, 0xa2, 'i', 'd', 0xdb, 0x7f, 0xff, 0xff, 0xff}, // an id of 2 GiB
+	} {
+		for _, fn := range []string{groupsByNameName, effectiveMembersName} {
+			resp, err := provider.CallFunction(context.Background(), &tfprotov6.CallFunctionRequest{
+				Name: fn, Arguments: []*tfprotov6.DynamicValue{{MsgPack: raw}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Error == nil || !strings.Contains(resp.Error.Text, "larger than the bytes left") ||
+				resp.Error.FunctionArgument == nil || *resp.Error.FunctionArgument != 0 {
+				t.Errorf("%s(% x): want an error about argument 0's length, got %+v", fn, raw, resp.Error)
+			}
+		}
 	}
 }

@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -23,36 +25,30 @@ type groupsArgumentTypes struct {
 const viaAttribute = "via"
 
 var functionTypes = sync.OnceValues(func() (groupsArgumentTypes, error) {
-	return deriveGroupsArgumentTypes(groupObject.objectType())
+	return deriveGroupsArgumentTypes(groupObject.ObjectType())
 })
 
-// deriveGroupsArgumentTypes checks that the attributes the functions read are in the group type with the types they
-// expect, naming any that is not, and adds via to the user type for effective_members.
+// deriveGroupsArgumentTypes checks that the attributes the functions read are in the group type with the types of
+// their descriptions, naming any that is not, and adds via to the user type for effective_members.
 func deriveGroupsArgumentTypes(group basetypes.ObjectType) (groupsArgumentTypes, error) {
-	stringList := types.ListType{ElemType: types.StringType}
-	if err := requireAttributeTypes(group, "kore_groups.groups", map[string]attr.Type{
-		"id": types.StringType, "name": types.StringType, "child_group_ids": stringList, "user_count": types.Int64Type,
-	}); err != nil {
+	if err := requireFields(group, "kore_groups.groups",
+		groupIDField, groupNameField, groupChildGroupIDsField, groupUserCountField); err != nil {
 		return groupsArgumentTypes{}, err
 	}
-	user, err := listElementObject(group.AttrTypes["users"], "kore_groups.groups.users")
+	usersName := "kore_groups.groups." + groupUsersField.Name()
+	user, err := listElementObject(group.AttrTypes[groupUsersField.Name()], usersName)
 	if err != nil {
 		return groupsArgumentTypes{}, err
 	}
-	if err := requireAttributeTypes(user, "kore_groups.groups.users", map[string]attr.Type{
-		"id": types.StringType, "email": types.StringType,
-	}); err != nil {
+	if err := requireFields(user, usersName, userIDField, userEmailField); err != nil {
 		return groupsArgumentTypes{}, err
 	}
 	if _, clash := user.AttrTypes[viaAttribute]; clash {
-		return groupsArgumentTypes{}, fmt.Errorf("kore_groups.groups.users has an attribute %q, which "+
-			"effective_members adds to each member", viaAttribute)
+		return groupsArgumentTypes{}, fmt.Errorf("%s has an attribute %q, which effective_members adds to each "+
+			"member", usersName, viaAttribute)
 	}
-	memberAttrs := make(map[string]attr.Type, len(user.AttrTypes)+1)
-	for name, t := range user.AttrTypes {
-		memberAttrs[name] = t
-	}
-	memberAttrs[viaAttribute] = stringList
+	memberAttrs := maps.Clone(user.AttrTypes)
+	memberAttrs[viaAttribute] = types.ListType{ElemType: types.StringType}
 	return groupsArgumentTypes{group: group, member: types.ObjectType{AttrTypes: memberAttrs}}, nil
 }
 
@@ -68,14 +64,21 @@ func listElementObject(t attr.Type, name string) (basetypes.ObjectType, error) {
 	return obj, nil
 }
 
-func requireAttributeTypes(obj basetypes.ObjectType, name string, want map[string]attr.Type) error {
-	for attrName, t := range want {
-		got, ok := obj.AttrTypes[attrName]
+// describedField is a field of a description, whatever Go type its object is written from.
+type describedField interface {
+	Name() string
+	Attribute() schema.Attribute
+}
+
+// requireFields checks that obj has each field's attribute, with the field's type.
+func requireFields(obj basetypes.ObjectType, name string, fields ...describedField) error {
+	for _, f := range fields {
+		got, ok := obj.AttrTypes[f.Name()]
 		if !ok {
-			return fmt.Errorf("%s has no attribute %s", name, attrName)
+			return fmt.Errorf("%s has no attribute %s", name, f.Name())
 		}
-		if !got.Equal(t) {
-			return fmt.Errorf("%s.%s is %v, not %v", name, attrName, got, t)
+		if want := f.Attribute().GetType(); !got.Equal(want) {
+			return fmt.Errorf("%s.%s is %v, not %v", name, f.Name(), got, want)
 		}
 	}
 	return nil
@@ -118,13 +121,13 @@ func readGroupsArgument(ctx context.Context, req function.RunRequest, withUsers 
 		g := &arg.groups[i]
 		var known bool
 		var err error
-		if g.Name, known, err = requiredString(attrs, "name"); err != nil {
+		if g.Name, known, err = requiredString(attrs, groupNameField.Name()); err != nil {
 			return fail("groups[%d].%v", i, err)
 		} else if !known {
 			arg.unknown = true
 			return arg, nil
 		}
-		if g.ID, known, err = requiredString(attrs, "id"); err != nil {
+		if g.ID, known, err = requiredString(attrs, groupIDField.Name()); err != nil {
 			return fail("groups[%d] (%q).%v", i, g.Name, err)
 		} else if !known {
 			arg.unknown = true
@@ -145,11 +148,12 @@ func readGroupsArgument(ctx context.Context, req function.RunRequest, withUsers 
 
 // readNesting reads child_group_ids, user_count and users of one group; known is false when any of them is not.
 func readNesting(attrs map[string]attr.Value, g *nestedGroup, userObjects *[]types.Object) (known bool, err error) {
-	children, ok := attrs["child_group_ids"].(types.List)
-	count, ok2 := attrs["user_count"].(types.Int64)
-	users, ok3 := attrs["users"].(types.List)
+	children, ok := attrs[groupChildGroupIDsField.Name()].(types.List)
+	count, ok2 := attrs[groupUserCountField.Name()].(types.Int64)
+	users, ok3 := attrs[groupUsersField.Name()].(types.List)
 	if !ok || !ok2 || !ok3 {
-		return false, fmt.Errorf("child_group_ids, user_count or users: unexpected value type") // the types are checked at start
+		return false, fmt.Errorf("%s, %s or %s: unexpected value type", groupChildGroupIDsField.Name(),
+			groupUserCountField.Name(), groupUsersField.Name()) // the types are checked at start
 	}
 	if children.IsUnknown() || count.IsUnknown() || users.IsUnknown() {
 		return false, nil
@@ -158,11 +162,11 @@ func readNesting(attrs map[string]attr.Value, g *nestedGroup, userObjects *[]typ
 		id, ok := c.(types.String)
 		switch {
 		case !ok:
-			return false, fmt.Errorf("child_group_ids[%d]: unexpected value type", j)
+			return false, fmt.Errorf("%s[%d]: unexpected value type", groupChildGroupIDsField.Name(), j)
 		case id.IsUnknown():
 			return false, nil
 		case id.IsNull():
-			return false, fmt.Errorf("child_group_ids[%d] is null", j)
+			return false, fmt.Errorf("%s[%d] is null", groupChildGroupIDsField.Name(), j)
 		}
 		g.ChildGroupIDs = append(g.ChildGroupIDs, id.ValueString())
 	}
@@ -178,22 +182,22 @@ func readNesting(attrs map[string]attr.Value, g *nestedGroup, userObjects *[]typ
 		obj, ok := u.(types.Object)
 		switch {
 		case !ok:
-			return false, fmt.Errorf("users[%d]: unexpected value type", j)
+			return false, fmt.Errorf("%s[%d]: unexpected value type", groupUsersField.Name(), j)
 		case obj.IsUnknown():
 			return false, nil
 		case obj.IsNull():
-			return false, fmt.Errorf("users[%d] is null", j)
+			return false, fmt.Errorf("%s[%d] is null", groupUsersField.Name(), j)
 		}
 		userAttrs := obj.Attributes()
-		id, known, err := requiredString(userAttrs, "id")
+		id, known, err := requiredString(userAttrs, userIDField.Name())
 		if err != nil {
-			return false, fmt.Errorf("users[%d].%w", j, err)
+			return false, fmt.Errorf("%s[%d].%w", groupUsersField.Name(), j, err)
 		} else if !known {
 			return false, nil
 		}
-		email, ok := userAttrs["email"].(types.String)
+		email, ok := userAttrs[userEmailField.Name()].(types.String)
 		if !ok {
-			return false, fmt.Errorf("users[%d].email: unexpected value type", j)
+			return false, fmt.Errorf("%s[%d].%s: unexpected value type", groupUsersField.Name(), j, userEmailField.Name())
 		} else if email.IsUnknown() {
 			return false, nil
 		}

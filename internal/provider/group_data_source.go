@@ -16,11 +16,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 var (
 	_ datasource.DataSourceWithConfigValidators = (*groupDataSource)(nil)
-	_ stateEncoder                              = (*groupDataSource)(nil)
+	_ tfwire.StateEncoder                       = (*groupDataSource)(nil)
 )
 
 // groupDataSource is kore_group: one group, looked up by name or ID.
@@ -51,25 +52,25 @@ type groupState struct {
 
 // groupStateObject describes the whole state of kore_group: a group (groupObject) at the top level, whose id and
 // name are also the arguments that look it up, and the arguments of the read.
-var groupStateObject = newObject(append(within(groupObject, func(s *groupState) *groupRow { return &s.row }),
-	argumentField("include_users", schema.BoolAttribute{
+var groupStateObject = tfwire.NewObject(append(tfwire.Within(groupObject, func(s *groupState) *groupRow { return &s.row }),
+	tfwire.ArgumentField("include_users", schema.BoolAttribute{
 		MarkdownDescription: "When false, `users` is null (`user_count` stays). Defaults to `true`.",
 		Optional:            true,
 		Computed:            true,
-	}, func(w *stateWriter, s *groupState) { w.boolean(s.row.includeUsers) }),
+	}, func(w *tfwire.Writer, s *groupState) { w.Bool(s.row.includeUsers) }),
 	pageSizeField(pageSizeDescription("Groups asked for per page while looking the group up")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *groupState) int { return s.pageSize }),
 	readTimeoutsField(func(s *groupState) timeouts.Value { return s.cfg.Timeouts }),
 )...).
-	replace("id", schema.StringAttribute{
+	Replace("id", schema.StringAttribute{
 		MarkdownDescription: "ID of the group to read (API field `_id`). Exactly one of `id` and `name` is " +
 			"required; the other is filled from the group found.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 	}).
-	replace("name", schema.StringAttribute{
+	Replace("name", schema.StringAttribute{
 		MarkdownDescription: "Name of the group to read (API field `gN`, case-sensitive). Exactly one of `id` and " +
 			"`name` is required. A name that two groups carry is an error: use `id` then.",
 		Optional:   true,
@@ -86,12 +87,12 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Reads one Kore.ai group, with its members, by name or by ID, from the Get Groups API " +
 			"(`GET /api/public/groups`). It shares the read of the pages with every other `kore_groups` and " +
 			"`kore_group` block of the plan.",
-		Attributes: groupStateObject.attributes(),
-		Blocks:     groupStateObject.blocks(),
+		Attributes: groupStateObject.Attributes(),
+		Blocks:     groupStateObject.Blocks(),
 	}
 }
 
-func (d *groupDataSource) stateDescription() describedObject { return groupStateObject }
+func (d *groupDataSource) StateDescription() tfwire.Described { return groupStateObject }
 
 func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
@@ -100,10 +101,10 @@ func (d *groupDataSource) ConfigValidators(context.Context) []datasource.ConfigV
 }
 
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
+	tfwire.ReadThroughFramework(ctx, d, d.provider.redact, req, resp)
 }
 
-func (d *groupDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
+func (d *groupDataSource) EncodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	st := groupState{}
 	diags.Append(config.Get(ctx, &st.cfg)...)
@@ -130,9 +131,9 @@ func (d *groupDataSource) encodeState(ctx context.Context, config tfsdk.Config) 
 	}
 	st.row.group = g
 
-	w := newStateWriter(estimateStateSize([]*kore.Group{g}, st.row.includeUsers))
-	groupStateObject.write(w, &st)
-	state, err := w.bytes()
+	w := tfwire.NewWriter(estimateStateSize([]*kore.Group{g}, st.row.includeUsers))
+	groupStateObject.Write(w, &st)
+	state, err := w.Bytes()
 	if err != nil {
 		diags.AddError("Cannot Encode the Group", err.Error())
 		return nil, diags

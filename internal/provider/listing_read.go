@@ -13,13 +13,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // defaultReadTimeout bounds a data source's whole read when its timeouts block leaves read out.
 const defaultReadTimeout = 10 * time.Minute
 
-// readAllGroups is the read shared by kore_groups and kore_group: every page, bounded by timeouts.read, keeping
-// as much of the members as members says (or more, when a read that keeps more is shared).
+// readAllGroups is kore_group's read of every page (kore_groups reads the same listing through its listing value),
+// bounded by timeouts.read, keeping as much of the members as members says (or more, when a read that keeps more
+// is shared).
 func readAllGroups(ctx context.Context, client *kore.Client, pageSize int, members kore.Members, t timeouts.Value) (*kore.GroupList, diag.Diagnostics) {
 	return readListing(ctx, client, groupsListing, t, func(ctx context.Context) (*kore.GroupList, []string, error) {
 		list, err := client.ListGroupsKeeping(ctx, pageSize, members)
@@ -87,19 +89,19 @@ func timeoutsRead(t timeouts.Value) (bool, *string) {
 
 // pageSizeField is the page_size argument of every data source that reads a listing, written into state as the page
 // size the read used.
-func pageSizeField[T any](description string, pageSize func(*T) int) field[T] {
-	return argumentField("page_size", schema.NumberAttribute{
+func pageSizeField[T any](description string, pageSize func(*T) int) tfwire.Field[T] {
+	return tfwire.ArgumentField("page_size", schema.NumberAttribute{
 		MarkdownDescription: description,
 		Optional:            true,
 		Computed:            true,
 		Validators:          pageSizeValidators(),
-	}, func(w *stateWriter, s *T) { w.integer(int64(pageSize(s))) })
+	}, func(w *tfwire.Writer, s *T) { w.Int(int64(pageSize(s))) })
 }
 
 // readTimeoutsField is the timeouts block of every data source, written into state as configured.
-func readTimeoutsField[T any](configured func(*T) timeouts.Value) field[T] {
-	return blockField("timeouts", readTimeoutsBlock(),
-		func(w *stateWriter, s *T) { w.timeoutsBlock(timeoutsRead(configured(s))) })
+func readTimeoutsField[T any](configured func(*T) timeouts.Value) tfwire.Field[T] {
+	return tfwire.BlockField("timeouts", readTimeoutsBlock(),
+		func(w *tfwire.Writer, s *T) { w.ReadTimeouts(timeoutsRead(configured(s))) })
 }
 
 // pageSizeValidators bound page_size by what the API accepts.

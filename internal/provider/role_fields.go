@@ -6,22 +6,23 @@ import (
 	"strings"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // roleObject describes one admin or bot role, as kore_roles lists them in roles.
-var roleObject = newObject(
-	optionalStringField("id", "_id",
+var roleObject = tfwire.NewObject(
+	tfwire.OptionalStringField("id", "_id",
 		"Role ID (API field `_id`), the `role_id` of the users who hold the role in `kore_users`. Get Roles "+
 			"leaves it out of admin roles, so theirs is the `_id` of the role of the same name in Export Roles; null "+
 			"when Export Roles lists no role of that name, or several (a warning names the role).",
 		func(r *kore.Role) *string { return r.ID }),
-	stringField("name", "role", "Display name of the role (API field `role`).",
+	tfwire.StringField("name", "role", "Display name of the role (API field `role`).",
 		func(r *kore.Role) string { return r.Name }),
-	optionalStringField("description", "rDesc",
+	tfwire.OptionalStringField("description", "rDesc",
 		"Description of the role (API field `rDesc`); null when the API leaves it out, as it does for some custom "+
 			"roles.",
 		func(r *kore.Role) *string { return r.Description }),
-	stringListMapField("permissions", "permissions",
+	tfwire.StringListMapField("permissions", "permissions",
 		"The role's permissions (API field `permissions`): for each permission name, its values as a list of "+
 			"strings. Bot roles send lists (such as `[\"VIEW\", \"TEST\"]`), kept as sent; admin roles send one "+
 			"string (`\"YES\"` or `\"NO\"`), read as a list of one (`[\"YES\"]`), so that both role types share "+

@@ -10,20 +10,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*rolesDataSource)(nil)
-
-// rolesDataSource is kore_roles: every admin role, or every bot role, of the account.
-type rolesDataSource struct {
-	provider *koreProvider
+// newRolesDataSource is kore_roles: every admin role, or every bot role, of the account.
+func newRolesDataSource(p *koreProvider) datasource.DataSource {
+	return newListingDataSource(p, rolesDataSource)
 }
-
-func newRolesDataSource(p *koreProvider) datasource.DataSource { return &rolesDataSource{provider: p} }
 
 // rolesConfig holds the arguments; the computed attributes are here only because the framework decodes whole
 // objects, and are written from rolesObject.
@@ -43,93 +39,68 @@ type rolesState struct {
 	pageSize int
 	total    int
 	roles    []*kore.Role
+	// idWarnings name the admin roles that Export Roles gave no id, or several.
+	idWarnings []string
 }
 
 // rolesObject describes the whole state of kore_roles: its arguments as configured and what the read found.
-var rolesObject = newObject(
-	stringField("id", "", "The API endpoint read, with its role type, such as "+
+var rolesObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, with its role type, such as "+
 		"`https://platform.kore.ai/api/public/roles?roleType=bot`.",
 		func(s *rolesState) string { return s.endpoint }),
-	argumentField("role_type", schema.StringAttribute{
+	tfwire.ArgumentField("role_type", schema.StringAttribute{
 		MarkdownDescription: "Which roles to read (the API's `roleType`): `admin` for the account-level roles of " +
 			"the Admin Console, `bot` for the roles held in each bot.",
 		Required:   true,
 		Validators: []validator.String{stringvalidator.OneOf(kore.RoleTypeAdmin, kore.RoleTypeBot)},
-	}, func(w *stateWriter, s *rolesState) { w.str(s.cfg.RoleType.ValueString()) }),
+	}, func(w *tfwire.Writer, s *rolesState) { w.String(s.cfg.RoleType.ValueString()) }),
 	pageSizeField(pageSizeDescription("Roles asked for per page (the API's `limit`)")+
 		" Blocks with the same `role_type` and `page_size` share one read of the pages.",
 		func(s *rolesState) int { return s.pageSize }),
 	readTimeoutsField(func(s *rolesState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total", "Number of roles of this type as the API reports it (`total`).",
+	tfwire.IntField("total", "total", "Number of roles of this type as the API reports it (`total`).",
 		func(s *rolesState) int64 { return int64(s.total) }),
-	objectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+
+	tfwire.ObjectListField("roles", "roles", "The roles of this type, sorted by name, then ID (a role without an ID "+
 		"first).", roleObject,
 		func(s *rolesState) []*kore.Role { return s.roles }),
 )
 
-func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_roles"
-}
-
-func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and " +
-			"exposes the account's admin roles or bot roles with their permissions. Get Roles sends admin roles " +
-			"without their ids, so for those the data source also reads Kore.ai's Export Roles API (`GET " +
-			"/api/public/roles/export?roleType=admin`, one more request, same API scope) and gives each role the " +
-			"id of the exported role of the same name. Every `kore_roles` block of a plan that asks the same host " +
-			"with the same `role_type` and `page_size` shares one read of the pages.",
-		Attributes: rolesObject.attributes(),
-		Blocks:     rolesObject.blocks(),
-	}
-}
-
-func (d *rolesDataSource) stateDescription() describedObject { return rolesObject }
-
-func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
-}
-
-func (d *rolesDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	st := rolesState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	roleType := st.cfg.RoleType.ValueString() // one of the two, by the attribute's validator
-	st.pageSize = pageSizeOrDefault(st.cfg.PageSize)
-
-	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, rolesListing, st.cfg.Timeouts,
-		func(ctx context.Context) (*kore.RoleList, []string, error) {
-			list, err := client.ListRolesWithIDs(ctx, roleType, st.pageSize)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, list.Warnings, nil
-		})
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	for _, w := range list.IDWarnings {
-		diags.AddWarning("Kore.ai Role IDs Not Found", client.Redact(w)+". kore_roles takes the ids that Get "+
-			"Roles leaves out from Export Roles, matching each role by its name.")
-	}
-
-	endpoint := client.BaseURL().JoinPath("api", "public", "roles")
-	endpoint.RawQuery = url.Values{"roleType": {roleType}}.Encode()
-	st.endpoint = endpoint.String()
-	st.total = list.Total
-	st.roles = sortedRoles(list.Roles)
-
-	w := newStateWriter(4096 + 512*len(st.roles))
-	rolesObject.write(w, &st)
-	state, err := w.bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Roles", err.Error())
-		return nil, diags
-	}
-	return state, diags
+// rolesDataSource is kore_roles' read: the roles of one type, sorted.
+var rolesDataSource = &listing[rolesConfig, rolesState]{
+	typeName: "_roles",
+	description: "Reads every page of Kore.ai's Get Roles API (`GET /api/public/roles?roleType=…`) and exposes the " +
+		"account's admin roles or bot roles with their permissions. Get Roles sends admin roles without their ids, " +
+		"so for those the data source also reads Kore.ai's Export Roles API (`GET " +
+		"/api/public/roles/export?roleType=admin`, one more request, same API scope) and gives each role the id of " +
+		"the exported role of the same name. Every `kore_roles` block of a plan that asks the same host with the " +
+		"same `role_type` and `page_size` shares one read of the pages.",
+	subject:  rolesListing,
+	object:   rolesObject,
+	timeouts: func(cfg *rolesConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: func(_ context.Context, _ *koreProvider, cfg *rolesConfig) (*rolesState, diag.Diagnostics) {
+		return &rolesState{cfg: *cfg, pageSize: pageSizeOrDefault(cfg.PageSize)}, nil
+	},
+	read: func(ctx context.Context, client *kore.Client, st *rolesState) ([]string, error) {
+		roleType := st.cfg.RoleType.ValueString() // one of the two, by the attribute's validator
+		list, err := client.ListRolesWithIDs(ctx, roleType, st.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		endpoint := client.BaseURL().JoinPath("api", "public", "roles")
+		endpoint.RawQuery = url.Values{"roleType": {roleType}}.Encode()
+		st.endpoint = endpoint.String()
+		st.total = list.Total
+		st.roles = sortedRoles(list.Roles)
+		st.idWarnings = list.IDWarnings
+		return list.Warnings, nil
+	},
+	keep: func(_ context.Context, client *kore.Client, st *rolesState) diag.Diagnostics {
+		var diags diag.Diagnostics
+		for _, w := range st.idWarnings {
+			diags.AddWarning("Kore.ai Role IDs Not Found", client.Redact(w)+". kore_roles takes the ids that Get "+
+				"Roles leaves out from Export Roles, matching each role by its name.")
+		}
+		return diags
+	},
+	sizeHint: func(st *rolesState) int { return 4096 + 512*len(st.roles) },
 }

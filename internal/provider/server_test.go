@@ -9,18 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/kore-community/terraform-provider-kore/internal/fakekore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // protocolHarness drives the provider's protocol 6 server the way Terraform does, without the CLI, for tests that
 // compare the two read paths and for benchmarks of the whole ReadDataSource call.
 type protocolHarness struct {
-	server  *server
+	server  *tfwire.Server
 	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
@@ -51,7 +50,7 @@ func newUnconfiguredHarness(tb testing.TB) *protocolHarness {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv, ok := ps.(*server)
+	srv, ok := ps.(*tfwire.Server)
 	if !ok {
 		tb.Fatalf("NewProtocol6Server returned %T", ps)
 	}
@@ -338,21 +337,6 @@ func TestServer_directPathKeepsAttributePathsInDiagnostics(t *testing.T) {
 		if got := resp.Diagnostics[0].Attribute; got == nil || !got.Equal(tc.path) {
 			t.Errorf("%s: %q is about attribute %v, want %v", tc.typeName, tc.summary, got, tc.path)
 		}
-	}
-}
-
-// toAttributePath keeps every kind of step the framework's paths can hold, and stops at a set element.
-func TestToAttributePath(t *testing.T) {
-	t.Parallel()
-	got := toAttributePath(path.Root("groups").AtListIndex(3).AtName("users").AtMapKey("k"))
-	want := tftypes.NewAttributePath().WithAttributeName("groups").WithElementKeyInt(3).WithAttributeName("users").
-		WithElementKeyString("k")
-	if !got.Equal(want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-	got = toAttributePath(path.Root("names").AtSetValue(types.StringValue("x")).AtName("y"))
-	if want := tftypes.NewAttributePath().WithAttributeName("names"); !got.Equal(want) {
-		t.Errorf("a set element: got %v, want %v", got, want)
 	}
 }
 

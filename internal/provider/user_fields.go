@@ -6,31 +6,38 @@ import (
 	"strings"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
+)
+
+// The member attributes that provider::kore::effective_members reads, by name, on its direct path.
+var (
+	userIDField = tfwire.StringField("id", "_id", "User ID (API field `_id`).",
+		func(u *kore.User) string { return u.ID })
+	userEmailField = tfwire.OptionalStringField("email", "emailId", "Email address (API field `emailId`).",
+		func(u *kore.User) *string { return u.Email })
 )
 
 // userObject describes a member of a group, as kore_groups and kore_group list them in users. Adding an attribute
 // is one field here, plus its value in the tests' expected state (provider_test.go's expectedGroup).
-var userObject = newObject(
-	stringField("id", "_id", "User ID (API field `_id`).",
-		func(u *kore.User) string { return u.ID }),
-	optionalStringField("email", "emailId", "Email address (API field `emailId`).",
-		func(u *kore.User) *string { return u.Email }),
-	optionalStringField("first_name", "firstName", "First name (API field `firstName`).",
+var userObject = tfwire.NewObject(
+	userIDField,
+	userEmailField,
+	tfwire.OptionalStringField("first_name", "firstName", "First name (API field `firstName`).",
 		func(u *kore.User) *string { return u.FirstName }),
-	optionalStringField("last_name", "lastName", "Last name (API field `lastName`).",
+	tfwire.OptionalStringField("last_name", "lastName", "Last name (API field `lastName`).",
 		func(u *kore.User) *string { return u.LastName }),
-	optionalStringField("job_title", "jTitle",
+	tfwire.OptionalStringField("job_title", "jTitle",
 		"Job title (API field `jTitle`); null and `\"\"` are kept apart, as the API sends them.",
 		func(u *kore.User) *string { return u.JobTitle }),
-	optionalStringField("activation_status", "activationStatus",
+	tfwire.OptionalStringField("activation_status", "activationStatus",
 		"Activation status, such as `active` (API field `activationStatus`).",
 		func(u *kore.User) *string { return u.ActivationStatus }),
-	optionalStringField("org_id", "orgId", "ID of the user's organisation (API field `orgId`).",
+	tfwire.OptionalStringField("org_id", "orgId", "ID of the user's organisation (API field `orgId`).",
 		func(u *kore.User) *string { return u.OrgID }),
-	optionalStringField("profile_image", "profImage",
+	tfwire.OptionalStringField("profile_image", "profImage",
 		"Profile image (API field `profImage`), such as `profile.png` or `no-avatar`.",
 		func(u *kore.User) *string { return u.ProfileImage }),
-	optionalStringField("profile_color", "profColour",
+	tfwire.OptionalStringField("profile_color", "profColour",
 		"Profile colour (API field `profColour`), such as `#ffd700`; may be `\"\"`.",
 		func(u *kore.User) *string { return u.ProfileColor }),
 )

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
 // userRow is one user as kore_users writes it: what Get User Roles Details said, and, with include_activity, what
@@ -20,43 +21,43 @@ const activityDescription = " Read from Get User Information (`POST /api/public/
 	"`include_activity = true`; null otherwise."
 
 // userRolesObject describes one user with the roles they hold, as kore_users lists them in users.
-var userRolesObject = newObject(
-	stringField("id", "userId", "User ID (API field `userId`).",
+var userRolesObject = tfwire.NewObject(
+	tfwire.StringField("id", "userId", "User ID (API field `userId`).",
 		func(u *userRow) string { return u.ID }),
-	optionalStringField("email", "username", "The user's login email (API field `username`).",
+	tfwire.OptionalStringField("email", "username", "The user's login email (API field `username`).",
 		func(u *userRow) *string { return u.Email }),
-	optionalStringField("org_user_id", "orgUserId",
+	tfwire.OptionalStringField("org_user_id", "orgUserId",
 		"The user's ID in their organisation's own directory (API field `orgUserId`); null when the API leaves it "+
 			"out.",
 		func(u *userRow) *string { return u.OrgUserID }),
-	optionalStringField("account_id", "accountId", "ID of the Kore.ai account (API field `accountId`).",
+	tfwire.OptionalStringField("account_id", "accountId", "ID of the Kore.ai account (API field `accountId`).",
 		func(u *userRow) *string { return u.AccountID }),
-	optionalBoolField("is_developer", "isDeveloper", "Whether the user is a bot developer (API field `isDeveloper`).",
+	tfwire.OptionalBoolField("is_developer", "isDeveloper", "Whether the user is a bot developer (API field `isDeveloper`).",
 		func(u *userRow) *bool { return u.IsDeveloper }),
-	optionalBoolField("can_create_bot", "canCreateBot", "Whether the user may create bots (API field `canCreateBot`).",
+	tfwire.OptionalBoolField("can_create_bot", "canCreateBot", "Whether the user may create bots (API field `canCreateBot`).",
 		func(u *userRow) *bool { return u.CanCreateBot }),
-	objectListField("bot_roles", "btRoles",
+	tfwire.ObjectListField("bot_roles", "btRoles",
 		"The user's role in each bot (API field `btRoles`), sorted by `bot_name`, `role_name`, `bot_id`, then "+
 			"`role_id`.",
 		botRoleObject, func(u *userRow) []*kore.BotRole { return sortedBotRoles(u.UserRoles) }),
-	objectListField("admin_roles", "adminRoles",
+	tfwire.ObjectListField("admin_roles", "adminRoles",
 		"The user's account-wide admin roles (API field `adminRoles`), sorted by `role_name`, then `role_id`.",
 		adminRoleObject, func(u *userRow) []*kore.AdminRole { return sortedAdminRoles(u.UserRoles) }),
-	optionalStringField("status", "userInfo.status", "The user's status as Kore.ai sends it (API field "+
+	tfwire.OptionalStringField("status", "userInfo.status", "The user's status as Kore.ai sends it (API field "+
 		"`userInfo.status`): `active`, `not active` (invited, never joined), or another value passed through."+
 		activityDescription,
 		func(u *userRow) *string { return u.activityField(func(a *kore.UserInfo) *string { return a.Status }) }),
-	optionalStringField("last_login", "userInfo.lastLogin", "When the user last logged in, in RFC 3339 (API field "+
+	tfwire.OptionalStringField("last_login", "userInfo.lastLogin", "When the user last logged in, in RFC 3339 (API field "+
 		"`userInfo.lastLogin`); null when they never did."+activityDescription,
 		func(u *userRow) *string {
 			return rfc3339(u.activityField(func(a *kore.UserInfo) *string { return a.LastLogin }))
 		}),
-	optionalStringField("first_name", "userInfo.firstName", "The user's first name (API field "+
+	tfwire.OptionalStringField("first_name", "userInfo.firstName", "The user's first name (API field "+
 		"`userInfo.firstName`)."+activityDescription,
 		func(u *userRow) *string {
 			return u.activityField(func(a *kore.UserInfo) *string { return a.FirstName })
 		}),
-	optionalStringField("last_name", "userInfo.lastName", "The user's last name (API field `userInfo.lastName`)."+
+	tfwire.OptionalStringField("last_name", "userInfo.lastName", "The user's last name (API field `userInfo.lastName`)."+
 		activityDescription,
 		func(u *userRow) *string { return u.activityField(func(a *kore.UserInfo) *string { return a.LastName }) }),
 )
@@ -74,26 +75,26 @@ const viaGroupsDescription = "Names of the groups through which the role reaches
 	"sorted; empty when the role is assigned to the user directly."
 
 // botRoleObject describes one role a user holds in one bot.
-var botRoleObject = newObject(
-	optionalStringField("bot_id", "botId", "ID of the bot (API field `botId`), such as `st-…`.",
+var botRoleObject = tfwire.NewObject(
+	tfwire.OptionalStringField("bot_id", "botId", "ID of the bot (API field `botId`), such as `st-…`.",
 		func(r *kore.BotRole) *string { return r.BotID }),
-	optionalStringField("bot_name", "botName", "Name of the bot (API field `botName`).",
+	tfwire.OptionalStringField("bot_name", "botName", "Name of the bot (API field `botName`).",
 		func(r *kore.BotRole) *string { return r.BotName }),
-	optionalStringField("role_id", "roleId", "ID of the bot role (API field `roleId`).",
+	tfwire.OptionalStringField("role_id", "roleId", "ID of the bot role (API field `roleId`).",
 		func(r *kore.BotRole) *string { return r.RoleID }),
-	optionalStringField("role_name", "roleName", "Name of the bot role (API field `roleName`), such as `Bot Developer`.",
+	tfwire.OptionalStringField("role_name", "roleName", "Name of the bot role (API field `roleName`), such as `Bot Developer`.",
 		func(r *kore.BotRole) *string { return r.RoleName }),
-	stringListField("via_groups", "groups", viaGroupsDescription,
+	tfwire.StringListField("via_groups", "groups", viaGroupsDescription,
 		func(r *kore.BotRole) []string { return sortedStrings(r.Groups) }),
 )
 
 // adminRoleObject describes one account-wide admin role a user holds.
-var adminRoleObject = newObject(
-	optionalStringField("role_id", "roleId", "ID of the admin role (API field `roleId`).",
+var adminRoleObject = tfwire.NewObject(
+	tfwire.OptionalStringField("role_id", "roleId", "ID of the admin role (API field `roleId`).",
 		func(r *kore.AdminRole) *string { return r.RoleID }),
-	optionalStringField("role_name", "roleName", "Name of the admin role (API field `roleName`), such as `Bot Admin`.",
+	tfwire.OptionalStringField("role_name", "roleName", "Name of the admin role (API field `roleName`), such as `Bot Admin`.",
 		func(r *kore.AdminRole) *string { return r.RoleName }),
-	stringListField("via_groups", "groups", viaGroupsDescription,
+	tfwire.StringListField("via_groups", "groups", viaGroupsDescription,
 		func(r *kore.AdminRole) []string { return sortedStrings(r.Groups) }),
 )
 
@@ -109,7 +110,7 @@ func sortUserRoles(users []*kore.UserRoles) {
 // sortedBotRoles is a user's bot roles by bot name, role name, bot ID, then role ID (null first in each); nil
 // (null) when the API sent none.
 func sortedBotRoles(u *kore.UserRoles) []*kore.BotRole {
-	roles := pointers(u.BotRoles)
+	roles := tfwire.Pointers(u.BotRoles)
 	slices.SortFunc(roles, func(a, b *kore.BotRole) int {
 		return cmp.Or(compareOptional(a.BotName, b.BotName), compareOptional(a.RoleName, b.RoleName),
 			compareOptional(a.BotID, b.BotID), compareOptional(a.RoleID, b.RoleID))
@@ -120,7 +121,7 @@ func sortedBotRoles(u *kore.UserRoles) []*kore.BotRole {
 // sortedAdminRoles is a user's admin roles by role name, then role ID (null first in each); nil (null) when the
 // API sent none.
 func sortedAdminRoles(u *kore.UserRoles) []*kore.AdminRole {
-	roles := pointers(u.AdminRoles)
+	roles := tfwire.Pointers(u.AdminRoles)
 	slices.SortFunc(roles, func(a, b *kore.AdminRole) int {
 		return cmp.Or(compareOptional(a.RoleName, b.RoleName), compareOptional(a.RoleID, b.RoleID))
 	})

@@ -14,21 +14,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore"
+	"github.com/kore-community/terraform-provider-kore/internal/tfwire"
 )
 
-var _ stateEncoder = (*usersDataSource)(nil)
-
-// usersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
+// newUsersDataSource is kore_users: every user of the account with the bot and admin roles they hold, and the groups
 // through which they hold them.
-type usersDataSource struct {
-	provider *koreProvider
+func newUsersDataSource(p *koreProvider) datasource.DataSource {
+	return newListingDataSource(p, usersDataSource)
 }
-
-func newUsersDataSource(p *koreProvider) datasource.DataSource { return &usersDataSource{provider: p} }
 
 // usersConfig holds the arguments; the computed attributes are here only because the framework decodes whole
 // objects, and are written from usersObject.
@@ -50,27 +46,28 @@ type usersState struct {
 	emails   []string // the emails argument, nil when it is null
 	pageSize int
 	total    int
-	kept     []*userRow // sorted
+	all      []kore.UserRoles // every user read, shared with other blocks: never reordered
+	kept     []*userRow       // sorted
 }
 
 // usersObject describes the whole state of kore_users: its arguments as configured and what the read found.
-var usersObject = newObject(
-	stringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/alluserroles`.",
+var usersObject = tfwire.NewObject(
+	tfwire.StringField("id", "", "The API endpoint read, such as `https://platform.kore.ai/api/public/alluserroles`.",
 		func(s *usersState) string { return s.endpoint }),
-	argumentField("emails", schema.SetAttribute{
+	tfwire.ArgumentField("emails", schema.SetAttribute{
 		MarkdownDescription: "Keep exactly the users with these login emails (API field `username`), compared " +
 			"exactly, case included. An email that no user has is an error, unless `ignore_missing` is true.",
 		ElementType: types.StringType,
 		Optional:    true,
 		Validators:  []validator.Set{setvalidator.NoNullValues()},
-	}, func(w *stateWriter, s *usersState) { w.stringList(s.emails) }),
-	argumentField("ignore_missing", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *usersState) { w.StringList(s.emails) }),
+	tfwire.ArgumentField("ignore_missing", schema.BoolAttribute{
 		MarkdownDescription: "When true, emails in `emails` that no user has are left out instead of failing " +
 			"the read. Requires `emails`. Defaults to `false`.",
 		Optional:   true,
 		Validators: []validator.Bool{boolvalidator.AlsoRequires(path.MatchRoot("emails"))},
-	}, func(w *stateWriter, s *usersState) { w.optionalBool(s.cfg.IgnoreMissing.ValueBoolPointer()) }),
-	argumentField("include_activity", schema.BoolAttribute{
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(s.cfg.IgnoreMissing.ValueBoolPointer()) }),
+	tfwire.ArgumentField("include_activity", schema.BoolAttribute{
 		MarkdownDescription: fmt.Sprintf("When true, each user also gets `status`, `last_login`, `first_name` and "+
 			"`last_name`, read from Get User Information (`POST /api/public/usersInfo`) in batches of at most %d "+
 			"emails: 10,000 users are 200 requests, more than three minutes of the account's budget of 60 a "+
@@ -79,100 +76,69 @@ var usersObject = newObject(
 			"the read, or with `allow_inexact_reads` gets null activity and a warning. Defaults to `false`: no "+
 			"extra request and no extra scope.", kore.UsersInfoBatch),
 		Optional: true,
-	}, func(w *stateWriter, s *usersState) { w.optionalBool(s.cfg.Activity.ValueBoolPointer()) }),
+	}, func(w *tfwire.Writer, s *usersState) { w.OptionalBool(s.cfg.Activity.ValueBoolPointer()) }),
 	pageSizeField(pageSizeDescription("Users asked for per page (the API's `limit`)")+
 		" Blocks with the same `page_size` share one read of the pages.",
 		func(s *usersState) int { return s.pageSize }),
 	readTimeoutsField(func(s *usersState) timeouts.Value { return s.cfg.Timeouts }),
-	intField("total", "total",
+	tfwire.IntField("total", "total",
 		"Number of users in the account as the API reports it (`total`), before filtering.",
 		func(s *usersState) int64 { return int64(s.total) }),
-	objectListField("users", "users",
+	tfwire.ObjectListField("users", "users",
 		"The users kept (API field `users`), sorted by email (users without one first), then ID.",
 		userRolesObject, func(s *usersState) []*userRow { return s.kept }),
 )
 
-func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_users"
-}
-
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads every page of Kore.ai's Get User Roles Details API (`GET /api/public/alluserroles`) " +
-			"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
-			"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
-			"the same host with the same `page_size` shares one read of the pages.",
-		Attributes: usersObject.attributes(),
-		Blocks:     usersObject.blocks(),
-	}
-}
-
-func (d *usersDataSource) stateDescription() describedObject { return usersObject }
-
-func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readThroughFramework(ctx, d.provider, d, req, resp)
-}
-
-func (d *usersDataSource) encodeState(ctx context.Context, config tfsdk.Config) ([]byte, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	st := usersState{}
-	diags.Append(config.Get(ctx, &st.cfg)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	cfg := &st.cfg
-	if !cfg.Emails.IsNull() {
-		st.emails = make([]string, 0, len(cfg.Emails.Elements()))
-		diags.Append(cfg.Emails.ElementsAs(ctx, &st.emails, false)...)
-	}
-	st.pageSize = pageSizeOrDefault(cfg.PageSize)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	client := d.provider.configuredClient()
-	list, readDiags := readListing(ctx, client, usersListing, cfg.Timeouts,
-		func(ctx context.Context) (*kore.UserRoleList, []string, error) {
-			list, err := client.ListUserRoles(ctx, st.pageSize)
-			if err != nil {
-				return nil, nil, err
-			}
-			return list, list.Warnings, nil
-		})
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	kept, missing := selectUsers(list.Users, st.emails)
-	if len(missing) > 0 && !cfg.IgnoreMissing.ValueBool() {
-		diags.AddAttributeError(path.Root("emails"), "Kore.ai Users Not Found",
-			fmt.Sprintf("No user of the account (%d users read) has the email %s. Emails are compared exactly, "+
-				"case included. Correct the emails, or set ignore_missing = true to read the users that exist.",
-				len(list.Users), describeMissingEmails(missing, list.Users)))
-		return nil, diags
-	}
-	st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
-	st.total = list.Total
-	st.kept = make([]*userRow, len(kept))
-	for i, u := range kept {
-		st.kept[i] = &userRow{UserRoles: u}
-	}
-	if cfg.Activity.ValueBool() {
-		diags.Append(readActivity(ctx, client, st.kept, cfg.Timeouts)...)
-		if diags.HasError() {
-			return nil, diags
+// usersDataSource is kore_users' read: every user, those with the emails asked for kept, sorted, with their activity
+// when include_activity asks for it.
+var usersDataSource = &listing[usersConfig, usersState]{
+	typeName: "_users",
+	description: "Reads every page of Kore.ai's Get User Roles Details API (`GET /api/public/alluserroles`) " +
+		"and exposes who holds which role: each user's role in each bot and their account-wide admin roles, " +
+		"with the groups through which each role reaches them. Every `kore_users` block of a plan that asks " +
+		"the same host with the same `page_size` shares one read of the pages.",
+	subject:  usersListing,
+	object:   usersObject,
+	timeouts: func(cfg *usersConfig) timeouts.Value { return cfg.Timeouts },
+	arguments: func(ctx context.Context, _ *koreProvider, cfg *usersConfig) (*usersState, diag.Diagnostics) {
+		var diags diag.Diagnostics
+		st := &usersState{cfg: *cfg, pageSize: pageSizeOrDefault(cfg.PageSize)}
+		if !cfg.Emails.IsNull() {
+			st.emails = make([]string, 0, len(cfg.Emails.Elements()))
+			diags.Append(cfg.Emails.ElementsAs(ctx, &st.emails, false)...)
 		}
-	}
-
-	w := newStateWriter(estimateUsersStateSize(st.kept))
-	usersObject.write(w, &st)
-	state, err := w.bytes()
-	if err != nil {
-		diags.AddError("Cannot Encode the Users", err.Error())
-		return nil, diags
-	}
-	return state, diags
+		return st, diags
+	},
+	read: func(ctx context.Context, client *kore.Client, st *usersState) ([]string, error) {
+		list, err := client.ListUserRoles(ctx, st.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		st.endpoint = client.BaseURL().JoinPath("api", "public", "alluserroles").String()
+		st.total = list.Total
+		st.all = list.Users
+		return list.Warnings, nil
+	},
+	keep: func(ctx context.Context, client *kore.Client, st *usersState) diag.Diagnostics {
+		var diags diag.Diagnostics
+		kept, missing := selectUsers(st.all, st.emails)
+		if len(missing) > 0 && !st.cfg.IgnoreMissing.ValueBool() {
+			diags.AddAttributeError(path.Root("emails"), "Kore.ai Users Not Found",
+				fmt.Sprintf("No user of the account (%d users read) has the email %s. Emails are compared exactly, "+
+					"case included. Correct the emails, or set ignore_missing = true to read the users that exist.",
+					len(st.all), describeMissingEmails(missing, st.all)))
+			return diags
+		}
+		st.kept = make([]*userRow, len(kept))
+		for i, u := range kept {
+			st.kept[i] = &userRow{UserRoles: u}
+		}
+		if st.cfg.Activity.ValueBool() {
+			diags.Append(readActivity(ctx, client, st.kept, st.cfg.Timeouts)...)
+		}
+		return diags
+	},
+	sizeHint: func(st *usersState) int { return estimateUsersStateSize(st.kept) },
 }
 
 // selectUsers returns the users whose email is one of emails (every user when emails is nil), sorted by email, then
