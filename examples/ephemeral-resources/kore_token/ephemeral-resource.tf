@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    kore = {
+      source = "kore-community/kore"
+    }
+  }
+}
+
 # A token for an Admin API that the data sources do not cover, here Export Roles, called from a provisioner. The
 # token is signed locally from the provider's client_id and client_secret: no request, and it reaches neither the
 # plan nor the state. Needs Terraform 1.10 or later, or OpenTofu 1.11 or later.
