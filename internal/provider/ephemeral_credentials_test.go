@@ -12,21 +12,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // skipWithoutEphemeralValues skips a test on a CLI without ephemeral variables and resources: Terraform before
 // 1.10, OpenTofu before 1.11.
 func skipWithoutEphemeralValues(t *testing.T, cli string) {
 	t.Helper()
-	v := cliVersion(t, cli)
-	if isOpenTofu(t, cli) {
-		if !versionAtLeast(v, 1, 11) {
-			t.Skipf("%s is OpenTofu %s; ephemeral values need OpenTofu 1.11 or later", cli, v)
-		}
-		return
+	v, err := version.NewVersion(cliVersion(t, cli))
+	if err != nil {
+		t.Fatalf("%s version: %v", cli, err)
 	}
-	if !versionAtLeast(v, 1, 10) {
-		t.Skipf("%s is Terraform %s; ephemeral values need Terraform 1.10 or later", cli, v)
+	product, minimum := "Terraform", version.Must(version.NewVersion("1.10.0"))
+	if isOpenTofu(t, cli) {
+		product, minimum = "OpenTofu", version.Must(version.NewVersion("1.11.0"))
+	}
+	if v.LessThan(minimum) {
+		t.Skipf("%s is %s %s; ephemeral values need %s %s or later", cli, product, v, product, minimum)
 	}
 }
 

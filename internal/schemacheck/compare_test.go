@@ -43,6 +43,24 @@ func dig(t *testing.T, doc map[string]any, keys ...string) map[string]any {
 	return cur
 }
 
+// objectOf returns the attribute types of a list of objects written as JSON: ["list", ["object", {...}]].
+func objectOf(t *testing.T, typ any) map[string]any {
+	t.Helper()
+	list, ok := typ.([]any)
+	if !ok || len(list) != 2 || list[0] != "list" {
+		t.Fatalf("type %v is not a list", typ)
+	}
+	object, ok := list[1].([]any)
+	if !ok || len(object) != 2 || object[0] != "object" {
+		t.Fatalf("type %v is not a list of objects", typ)
+	}
+	attrs, ok := object[1].(map[string]any)
+	if !ok {
+		t.Fatalf("type %v has no object attributes", typ)
+	}
+	return attrs
+}
+
 func provider(t *testing.T, doc map[string]any) map[string]any {
 	t.Helper()
 	return dig(t, doc, "provider_schemas", koreAddr)
@@ -118,8 +136,7 @@ func TestBreakingChangesAreNamed(t *testing.T) {
 			name: "a field gone from inside a list of objects",
 			change: func(t *testing.T, doc map[string]any) {
 				groups := dig(t, attributes(t, doc, "data_source_schemas", "kore_groups"), "groups")
-				object := groups["type"].([]any)[1].([]any)[1].(map[string]any)
-				delete(object, "description")
+				delete(objectOf(t, groups["type"]), "description")
 			},
 			want: []string{"data source kore_groups: attribute groups[*].description removed"},
 		},
@@ -213,8 +230,7 @@ func TestAdditionsPassAndAreListed(t *testing.T) {
 		token := dig(t, p, "ephemeral_resource_schemas", "kore_token", "block", "attributes")
 		token["issued_at"] = map[string]any{"type": "string", "computed": true}
 		dig(t, p, "data_source_schemas")["kore_apps"] = dig(t, p, "data_source_schemas", "kore_bots")
-		object := dig(t, groups, "groups")["type"].([]any)[1].([]any)[1].(map[string]any)
-		object["created_on"] = "string"
+		objectOf(t, dig(t, groups, "groups")["type"])["created_on"] = "string"
 	})
 	wantExactly(t, "breaking", report.Breaking, nil)
 	wantExactly(t, "added", report.Added, []string{
@@ -229,9 +245,15 @@ func TestAFieldAddedToATypeConfigurationsWriteBreaks(t *testing.T) {
 	// groups_by_name takes a list of groups: a call with the groups of the released provider would lack the field.
 	report := compare(t, func(doc map[string]any) {
 		fn := dig(t, provider(t, doc), "functions", "groups_by_name")
-		param := fn["parameters"].([]any)[0].(map[string]any)
-		object := param["type"].([]any)[1].([]any)[1].(map[string]any)
-		object["created_on"] = "string"
+		params, ok := fn["parameters"].([]any)
+		if !ok || len(params) == 0 {
+			t.Fatalf("groups_by_name has no parameters: %v", fn["parameters"])
+		}
+		param, ok := params[0].(map[string]any)
+		if !ok {
+			t.Fatalf("groups_by_name's parameter is %T", params[0])
+		}
+		objectOf(t, param["type"])["created_on"] = "string"
 	})
 	if len(report.Breaking) != 1 || !strings.Contains(report.Breaking[0], "function provider::kore::groups_by_name: parameter 1") {
 		t.Errorf("breaking = %q, want the changed parameter of groups_by_name", report.Breaking)
