@@ -103,7 +103,13 @@ output "group_id" {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	env := append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+	// An empty CLI configuration of the test's own: the configuration needs nothing from a registry, and a
+	// TF_CLI_CONFIG_FILE naming no file would make OpenTofu 1.12 print a warning into output -raw.
+	cliConfig := filepath.Join(t.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
 		"TF_REATTACH_PROVIDERS="+serveProviderForCLI(t, ctx),
 		"TF_VAR_kore_client_id="+testClientID, "TF_VAR_kore_client_secret="+testClientSecret)
 	var output bytes.Buffer

@@ -32,15 +32,18 @@ func ephemeralVersionChecks(t *testing.T) []tfversion.TerraformVersionCheck {
 	}
 }
 
-// isOpenTofu tells OpenTofu from Terraform by the first line of `version` ("OpenTofu v1.11.0").
+// isOpenTofu tells OpenTofu from Terraform by the line of `version` that names it ("OpenTofu v1.12.6"), which
+// warnings about the CLI configuration may precede.
 func isOpenTofu(t *testing.T, cli string) bool {
 	t.Helper()
 	out, err := exec.Command(cli, "version").Output()
 	if err != nil {
 		t.Fatalf("%s version: %v", cli, err)
 	}
-	return strings.HasPrefix(string(out), "OpenTofu ")
+	return openTofuVersionLine.Match(out)
 }
+
+var openTofuVersionLine = regexp.MustCompile(`(?m)^OpenTofu v`)
 
 type openTofuSkipBelow struct {
 	isOpenTofu bool
