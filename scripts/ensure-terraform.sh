@@ -9,7 +9,7 @@
 #   terraform-min  the oldest supported Terraform, TERRAFORM_MIN_VERSION (1.5.7), built with `go install` into
 #                  .tools/terraform-<version>/ so that it never shadows the terraform on PATH.
 #   tofu           a current OpenTofu: the tofu on PATH or in the Go install directory when it is at least
-#                  TOFU_CURRENT_VERSION (1.10.0), else TOFU_INSTALL_VERSION (1.10.10) built from its module source
+#                  TOFU_CURRENT_VERSION (1.12.0), else TOFU_INSTALL_VERSION (1.12.6) built from its module source
 #                  into .tools/tofu-<version>/ (see build_tofu_from_module_source for why not `go install`).
 #   tofu-min       the oldest supported OpenTofu, TOFU_MIN_VERSION (1.6.2): a tofu on PATH or in the Go install
 #                  directory of exactly that version, else `go install` into .tools/tofu-<version>/.
@@ -23,8 +23,8 @@ tools_dir="$repo_root/.tools"
 
 terraform_install_version="${TERRAFORM_INSTALL_VERSION:-1.5.7}"
 terraform_min_version="${TERRAFORM_MIN_VERSION:-1.5.7}"
-tofu_current_version="${TOFU_CURRENT_VERSION:-1.10.0}"
-tofu_install_version="${TOFU_INSTALL_VERSION:-1.10.10}"
+tofu_current_version="${TOFU_CURRENT_VERSION:-1.12.0}"
+tofu_install_version="${TOFU_INSTALL_VERSION:-1.12.6}"
 tofu_min_version="${TOFU_MIN_VERSION:-1.6.2}"
 
 log() {
@@ -43,13 +43,17 @@ go_install_dir() {
 }
 
 # cli_version prints the X.Y.Z version a terraform or tofu binary reports ("Terraform v1.11.4", "OpenTofu v1.6.2"),
-# or nothing when it does not run or is not the product asked for.
+# or nothing when it does not run or is not the product asked for. The version line is looked for, not taken to be
+# the first: OpenTofu 1.12 prints warnings about the CLI configuration (a TF_CLI_CONFIG_FILE naming no file) on
+# standard output, before it.
 cli_version() {
-	local binary="$1" product="$2" first_line
-	first_line="$(CHECKPOINT_DISABLE=1 "$binary" version 2>/dev/null | sed -n 1p)" || return 0
-	if [[ "$first_line" =~ ^$product\ v([0-9]+\.[0-9]+\.[0-9]+) ]]; then
-		echo "${BASH_REMATCH[1]}"
-	fi
+	local binary="$1" product="$2" line
+	while IFS= read -r line; do
+		if [[ "$line" =~ ^$product\ v([0-9]+\.[0-9]+\.[0-9]+) ]]; then
+			echo "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done < <(CHECKPOINT_DISABLE=1 "$binary" version 2>/dev/null || true)
 }
 
 # version_at_least A B succeeds when version A is B or later.
@@ -88,11 +92,11 @@ go_install_into() {
 # OpenTofu 1.8 and later cannot be built with `go install module@version`: their go.mod has a replace directive,
 # which go install refuses. The module proxy still serves the source, so download the module, copy it somewhere
 # writable and build there, with the flags of OpenTofu's own release build (.goreleaser.yaml): -trimpath, no cgo,
-# and version.dev=no so that the binary reports 1.10.10 rather than 1.10.10-dev. -trimpath also keeps the build
+# and version.dev=no so that the binary reports 1.12.6 rather than 1.12.6-dev. -trimpath also keeps the build
 # cache independent of the copy's location: a second build (another checkout) takes seconds and gives the same binary.
 build_tofu_from_module_source() {
 	local version="$1" dir="$2" module_dir work
-	log "building OpenTofu $version from its module source into $dir (about 5 minutes on 2 cores)"
+	log "building OpenTofu $version from its module source into $dir (10 minutes or more on 2 cores)"
 	module_dir="$(go mod download -json "github.com/opentofu/opentofu@v$version" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
 	if [[ -z "$module_dir" || ! -f "$module_dir/go.mod" ]]; then

@@ -41,11 +41,26 @@ else
 	echo "$("$cli" version | sed -n 1p) cannot parse provider functions: skipping the examples that call them"
 fi
 
+# Ephemeral resources and variables need Terraform 1.10 or OpenTofu 1.11; fmt parses any block or argument, so an
+# ephemeral variable is validated instead.
+mkdir -p "$scratch/probe"
+printf 'variable "x" {\n  type      = string\n  ephemeral = true\n}\n' >"$scratch/probe/main.tf"
+if (cd "$scratch/probe" && "$cli" validate -no-color >/dev/null 2>&1); then
+	ephemeral=yes
+else
+	ephemeral=no
+	echo "$("$cli" version | sed -n 1p) has no ephemeral values: skipping the examples that use them"
+fi
+
 dirs=()
 while IFS= read -r dir; do
 	# A call outside a comment; the examples for older CLIs may name the functions in comments.
 	if [[ "$functions" == no ]] && grep -rqsE '^[^#]*provider::kore::[a-z_]+\(' "$dir"; then
 		echo "Skipping $dir: it calls provider functions"
+		continue
+	fi
+	if [[ "$ephemeral" == no ]] && grep -rqsE '^[[:space:]]*(ephemeral[[:space:]]+"|ephemeral[[:space:]]*=[[:space:]]*true)' "$dir"; then
+		echo "Skipping $dir: it uses ephemeral values"
 		continue
 	fi
 	dirs+=("$dir")

@@ -12,10 +12,14 @@ variable "kore_client_id" {
   type        = string
 }
 
+# Ephemeral (Terraform 1.10+, OpenTofu 1.11+): the secret reaches neither a saved plan nor the state. Give it again
+# when applying a saved plan (TF_VAR_kore_client_secret). With an older version, leave client_secret out of the
+# provider block and set KORE_CLIENT_SECRET instead: a variable that is not ephemeral is written into saved plans.
 variable "kore_client_secret" {
   description = "Client Secret of the same app."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 # The provider signs a fresh, short-lived JWT for every request with the app's credentials.

@@ -141,6 +141,7 @@ type Client struct {
 	wait           func(requested time.Duration) time.Duration
 	logger         Logger // nil when the user gave none
 	redactor       *Redactor
+	tokens         tokenSource
 
 	allowInexactReads bool
 	offsetMu          sync.Mutex
@@ -232,6 +233,7 @@ func New(cfg Config) (*Client, error) {
 		wait:              wait,
 		logger:            cfg.Logger,
 		redactor:          NewRedactor(cfg.ClientSecret, cfg.JWT),
+		tokens:            tokens,
 		allowInexactReads: cfg.AllowInexactReads,
 		offsetMeanings:    make(map[string]offsetMeaning),
 		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),

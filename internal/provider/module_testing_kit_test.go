@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -84,6 +85,10 @@ func cliVersion(t *testing.T, path string) string {
 	out, err := exec.Command(path, "version", "-json").Output()
 	if err != nil {
 		t.Fatalf("%s version -json: %v", path, err)
+	}
+	// OpenTofu 1.12 may print warnings about the CLI configuration on standard output, before the JSON.
+	if i := bytes.IndexByte(out, '{'); i > 0 {
+		out = out[i:]
 	}
 	var v struct {
 		Version string `json:"terraform_version"`

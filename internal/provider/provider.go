@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -52,9 +53,10 @@ const (
 )
 
 var (
-	_ provider.Provider                   = (*koreProvider)(nil)
-	_ provider.ProviderWithValidateConfig = (*koreProvider)(nil)
-	_ provider.ProviderWithFunctions      = (*koreProvider)(nil)
+	_ provider.Provider                       = (*koreProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*koreProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*koreProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*koreProvider)(nil)
 )
 
 // koreProvider holds the client made by Configure. Every data source is made with a pointer to its provider and
@@ -326,6 +328,12 @@ func (p *koreProvider) DataSources(context.Context) []func() datasource.DataSour
 		func() datasource.DataSource { return newRolesDataSource(p) },
 		func() datasource.DataSource { return newBotsDataSource(p) },
 		func() datasource.DataSource { return newAuditLogsDataSource(p) },
+	}
+}
+
+func (p *koreProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		func() ephemeral.EphemeralResource { return newTokenEphemeralResource(p) },
 	}
 }
 
