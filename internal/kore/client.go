@@ -32,6 +32,7 @@ import (
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
 	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // Defaults and limits of Config.
@@ -114,6 +115,8 @@ type hooks struct {
 	// Shorter windows of the account budget, and its clock (nil means the real one).
 	budgetShortWindow, budgetLongWindow, budgetMargin time.Duration
 	budgetNow                                         func() time.Time
+	// cacheNow is the read cache's clock (nil means the real one).
+	cacheNow func() time.Time
 }
 
 // Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
@@ -125,7 +128,8 @@ type Logger interface {
 // Client talks to one Kore.ai host. It is safe for concurrent use; create it once and share it.
 type Client struct {
 	baseURL   *url.URL
-	apiBase   string // baseURL as text, to which endpoint paths are appended
+	apiBase   string  // baseURL as text, to which endpoint paths are appended
+	account   account // who the budget and the cache keep count and answers for
 	userAgent string
 
 	httpClient     *http.Client
@@ -146,7 +150,8 @@ type Client struct {
 	offsetMu          sync.Mutex
 	offsetMeanings    map[string]offsetMeaning // by endpoint path, once a read has found out
 
-	shared sharedReads
+	shared  sharedReads
+	notices notices
 }
 
 // New checks cfg and builds a Client. It makes no request.
@@ -222,6 +227,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL:           base,
 		apiBase:           base.String(),
+		account:           newAccount(base, cfg),
 		userAgent:         userAgent,
 		cacheTTL:          cfg.CacheTTL,
 		inFlight:          semaphore.NewWeighted(int64(maxConcurrency)),
@@ -237,14 +243,21 @@ func New(cfg Config) (*Client, error) {
 		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
 			joined: test.flightJoined},
 	}
-	if c.budget, err = c.newAccountBudget(cfg, requestsPerMinute, requestsPerHour, test); err != nil {
+	// cache_dir itself must be this user's and closed to others before anything is made in it: another user
+	// could otherwise replace its budget and cache directories.
+	stateDir := cfg.CacheDir
+	if stateDir != "" {
+		if err := localfs.EnsurePrivateDir(stateDir); err != nil {
+			c.stateDirErr, stateDir = err, ""
+		}
+	}
+	if c.budget, err = c.newAccountBudget(stateDir, requestsPerMinute, requestsPerHour, test); err != nil {
 		return nil, err
 	}
-	c.stateDirErr = c.budget.DirError()
-	if cfg.CacheDir == "" {
-		c.stateDirErr = nil // nothing was asked for
+	if stateDir != "" {
+		c.stateDirErr = c.budget.DirError()
 	}
-	c.openReadCache(cfg)
+	c.openReadCache(cfg, test)
 
 	// Start from cleanhttp's pooled transport: it honours HTTPS_PROXY and NO_PROXY and has sane dial timeouts.
 	pooled := cleanhttp.DefaultPooledTransport()

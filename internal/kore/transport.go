@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
 )
 
 // Memory bounds of the answers the client reads. Every answer is read whole before it is decoded (so that a body
@@ -173,6 +174,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	state := stateOf(ctx)
 	state.attempts++
 	started := time.Now()
+	cache.MarkFetched(ctx) // a cached answer's age counts from its read's first request
 
 	token, err := t.tokens.token(started)
 	if err != nil {

@@ -304,6 +304,9 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"Use https:// for anything but a server on this machine.", base.String()))
 	}
 	reportStateDir(ctx, &resp.Diagnostics, client, cfg, cacheDirNamed(m, p.lookupEnv))
+	for _, n := range client.TakeNotices() {
+		resp.Diagnostics.AddWarning(n.Summary, n.Detail)
+	}
 	if cfg.Insecure {
 		resp.Diagnostics.AddWarning("TLS Verification Is Off",
 			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+

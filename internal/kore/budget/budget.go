@@ -19,6 +19,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // Default windows and margin. Kore.ai counts its limits over any rolling minute and any rolling hour.
@@ -390,14 +392,14 @@ func (s *memStore) update(_ context.Context, change func(*record)) error {
 	return nil
 }
 
-// ensureDir creates dir (0700) and checks that files can be created in it.
+// ensureDir creates dir (0700) and checks that files can be created in it. A directory of another user, or one
+// that others may write in, is not used: files planted there could reset the budget or redirect its lock. The
+// directory is the budget's own: it is kept private even if something made it wider.
 func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := localfs.EnsurePrivateDir(dir); err != nil {
 		return err
 	}
-	// The directory is the budget's own: keep it private even if something made it wider. A directory whose mode
-	// cannot be set is not used, though files could be made in it.
-	return errors.Join(os.Chmod(dir, 0o700), checkWritable(dir))
+	return checkWritable(dir)
 }
 
 // checkWritable creates and removes a file in dir.

@@ -24,12 +24,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/hkdf"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // MaxEntryBytes bounds an entry, read or written: a larger answer is returned but not cached.
@@ -112,11 +114,9 @@ func New(cfg Config) (*Cache, error) {
 	if cfg.Secret == "" {
 		return nil, errors.New("the cache needs a secret to derive its key from")
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
-		return nil, err
-	}
-	// The directory is the cache's own: keep it private even if something made it wider.
-	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
+	// The directory is the cache's own: one of another user, or that others may write in, is not used (they could
+	// plant entries or redirect locks), and it is kept private even if something made it wider.
+	if err := localfs.EnsurePrivateDir(cfg.Dir); err != nil {
 		return nil, err
 	}
 	probe, err := os.CreateTemp(cfg.Dir, ".probe-*")
@@ -154,8 +154,8 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 		return res, nil
 	}
 	v, err, _ := c.flights.Do(name, func() (any, error) {
-		lock := flock.New(path+".lock", flock.SetPermissions(0o600))
-		locked, lockErr := lock.TryLockContext(ctx, lockRetry)
+		// The lock file is opened without following a symbolic link: one planted in its place is replaced.
+		lock, locked, lockErr := localfs.TryLockContext(ctx, path+".lock", lockRetry)
 		if lockErr != nil && ctx.Err() != nil {
 			return Result{}, &LockWaitError{Path: path + ".lock", Err: ctx.Err()}
 		}
@@ -169,15 +169,15 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 				return res, nil
 			}
 		}
-		data, err := read(ctx)
+		data, asOf, err := c.timedRead(ctx, read)
 		if err != nil {
 			return Result{}, err
 		}
 		res := Result{Data: data}
 		if len(data) <= c.maxEntry-overhead {
-			res.StoreErr = c.store(path, name, data)
+			res.StoreErr = c.store(path, name, data, asOf)
 			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
-				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
+				res.StoreErr = c.store(path, name, data, asOf) // the directory was removed during the read
 			}
 			if res.StoreErr == nil {
 				c.prune(name, ttl)
@@ -194,16 +194,58 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 	return res, nil
 }
 
+// fetchMark records when a read made its first request: the moment from which its answer's age counts.
+type fetchMark struct {
+	now func() time.Time
+	mu  sync.Mutex
+	at  time.Time
+}
+
+type fetchMarkKey struct{}
+
+// MarkFetched tells the cache that the read running under ctx sends a request now. The first such moment dates
+// the read's answer: a read of several pages answers for the account as it was when its first page was fetched,
+// not when its last came back, so its entry's age counts from then. A read that sends nothing is dated by its
+// start.
+func MarkFetched(ctx context.Context) {
+	mark, ok := ctx.Value(fetchMarkKey{}).(*fetchMark)
+	if !ok {
+		return
+	}
+	mark.mu.Lock()
+	defer mark.mu.Unlock()
+	if mark.at.IsZero() {
+		mark.at = mark.now()
+	}
+}
+
+// timedRead calls read with a context that records its first request, and returns the moment its answer is of.
+func (c *Cache) timedRead(ctx context.Context, read func(ctx context.Context) ([]byte, error)) ([]byte, time.Time, error) {
+	mark := &fetchMark{now: c.now}
+	started := c.now()
+	data, err := read(context.WithValue(ctx, fetchMarkKey{}, mark))
+	mark.mu.Lock()
+	defer mark.mu.Unlock()
+	if mark.at.IsZero() {
+		return data, started, err
+	}
+	return data, mark.at, err
+}
+
 // overhead is what an entry adds to the data: magic, nonce, time, tag.
 const overhead = len(entryMagic) + chacha20poly1305.NonceSizeX + 8 + chacha20poly1305.Overhead
 
-// load returns the entry in path if it opens, verifies and is younger than ttl.
+// load returns the entry in path if it opens, verifies and is younger than ttl. An entry that is a symbolic link,
+// belongs to another user or may be read by others was not written by this cache and is not served.
 func (c *Cache) load(path, name string, ttl time.Duration) (Result, bool) {
-	f, err := os.Open(path)
+	f, err := localfs.OpenRead(path)
 	if err != nil {
 		return Result{}, false
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || localfs.PrivateFile(info) != "" {
+		return Result{}, false
+	}
 	sealed, err := io.ReadAll(io.LimitReader(f, int64(c.maxEntry)+1))
 	if err != nil || len(sealed) > c.maxEntry {
 		return Result{}, false
@@ -246,13 +288,13 @@ func (c *Cache) additionalData(name string) []byte {
 // store seals data and replaces path with it in one step (temporary file, then rename), so that no reader sees
 // half an entry. It does not fsync: after a crash an entry may be torn or empty, and one that does not open (its
 // AEAD tag) is a miss, read again; a cache loses nothing it cannot get back.
-func (c *Cache) store(path, name string, data []byte) error {
+func (c *Cache) store(path, name string, data []byte, asOf time.Time) error {
 	aead, err := chacha20poly1305.NewX(c.key[:])
 	if err != nil {
 		return err
 	}
 	plain := make([]byte, 8, 8+len(data))
-	binary.LittleEndian.PutUint64(plain, uint64(c.now().UnixNano()))
+	binary.LittleEndian.PutUint64(plain, uint64(asOf.UnixNano()))
 	plain = append(plain, data...)
 
 	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
@@ -276,7 +318,7 @@ func (c *Cache) store(path, name string, data []byte) error {
 		return err
 	}
 	// The file's time is the entry's, by this cache's clock: pruning goes by it without opening the entry.
-	if err := os.Chtimes(tmp.Name(), time.Time{}, c.now()); err != nil {
+	if err := os.Chtimes(tmp.Name(), time.Time{}, asOf); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
@@ -326,8 +368,8 @@ func (c *Cache) removeUnlocked(entry string) bool {
 	if strings.HasPrefix(entry, ".entry-") {
 		return os.Remove(path) == nil
 	}
-	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
-	if locked, err := lock.TryLock(); err != nil || !locked {
+	lock, locked, err := localfs.TryLock(path + ".lock")
+	if err != nil || !locked {
 		return false
 	}
 	defer func() { _ = lock.Unlock() }()
