@@ -31,6 +31,8 @@ import (
 	"golang.org/x/crypto/hkdf"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
@@ -71,6 +73,11 @@ type Config struct {
 	// OnLockError, if set, is told when an entry's lock cannot be taken for another reason than the end of ctx:
 	// the read then goes ahead without it, so the processes that want the same entry no longer wait for one another.
 	OnLockError func(ctx context.Context, err error)
+	// Redis, if set, keeps the entries and their locks in Redis (see redis.go), shared by every machine that uses
+	// it; Dir is then used only once Redis fails.
+	Redis redis.Cmdable
+	// OnRedisFallback, if set, is told when Redis fails (a *RedisError) and the cache continues in Dir.
+	OnRedisFallback func(ctx context.Context, err error)
 }
 
 // Cache is safe for concurrent use, and by several processes sharing Dir.
@@ -83,6 +90,11 @@ type Cache struct {
 	flights singleflight.Group // readers of this process that want the same entry share one lock wait
 	// maxEntry is MaxEntryBytes; tests lower it.
 	maxEntry int
+
+	onRedisFallback func(ctx context.Context, err error)
+	redisMu         sync.Mutex // guards redis and redisErr
+	redis           redis.Cmdable
+	redisErr        error
 }
 
 // LockWaitError reports that ctx ended while waiting for an entry's lock, which another process holds (one doing
@@ -126,7 +138,8 @@ func New(cfg Config) (*Cache, error) {
 	probe.Close()
 	os.Remove(probe.Name())
 
-	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, onLock: cfg.OnLockError, maxEntry: MaxEntryBytes}
+	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, onLock: cfg.OnLockError, maxEntry: MaxEntryBytes,
+		redis: cfg.Redis, onRedisFallback: cfg.OnRedisFallback}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -136,6 +149,9 @@ func New(cfg Config) (*Cache, error) {
 	}
 	return c, nil
 }
+
+// path is the file of the entry named name.
+func (c *Cache) path(name string) string { return filepath.Join(c.dir, name) }
 
 // name is the file name of key's entry: a hash, so that neither the account nor the request shows.
 func (c *Cache) name(key string) string {
@@ -149,6 +165,11 @@ func (c *Cache) name(key string) string {
 // A lock that cannot be taken for any reason but ctx is no reason to fail: read is called without it.
 func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func(ctx context.Context) ([]byte, error)) (Result, error) {
 	name := c.name(key)
+	if client := c.redisClient(); client != nil {
+		if res, err, done := c.doInRedis(ctx, client, name, ttl, read); done {
+			return res, err
+		}
+	}
 	path := filepath.Join(c.dir, name)
 	if res, ok := c.load(path, name, ttl); ok {
 		return res, nil
@@ -247,7 +268,15 @@ func (c *Cache) load(path, name string, ttl time.Duration) (Result, bool) {
 		return Result{}, false
 	}
 	sealed, err := io.ReadAll(io.LimitReader(f, int64(c.maxEntry)+1))
-	if err != nil || len(sealed) > c.maxEntry {
+	if err != nil {
+		return Result{}, false
+	}
+	return c.fresh(sealed, name, ttl)
+}
+
+// fresh returns the entry sealed under name if it opens, verifies and is younger than ttl.
+func (c *Cache) fresh(sealed []byte, name string, ttl time.Duration) (Result, bool) {
+	if len(sealed) > c.maxEntry {
 		return Result{}, false
 	}
 	written, data, ok := c.open(sealed, name)
@@ -289,21 +318,10 @@ func (c *Cache) additionalData(name string) []byte {
 // half an entry. It does not fsync: after a crash an entry may be torn or empty, and one that does not open (its
 // AEAD tag) is a miss, read again; a cache loses nothing it cannot get back.
 func (c *Cache) store(path, name string, data []byte, asOf time.Time) error {
-	aead, err := chacha20poly1305.NewX(c.key[:])
+	sealed, err := c.seal(name, data, asOf)
 	if err != nil {
 		return err
 	}
-	plain := make([]byte, 8, 8+len(data))
-	binary.LittleEndian.PutUint64(plain, uint64(asOf.UnixNano()))
-	plain = append(plain, data...)
-
-	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
-	copy(sealed, entryMagic[:])
-	if _, err := rand.Read(sealed[len(entryMagic):]); err != nil {
-		return err
-	}
-	sealed = aead.Seal(sealed, sealed[len(entryMagic):], plain, c.additionalData(name))
-	clear(plain)
 
 	tmp, err := os.CreateTemp(c.dir, ".entry-*") // 0600
 	if err != nil {
@@ -322,6 +340,27 @@ func (c *Cache) store(path, name string, data []byte, asOf time.Time) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// seal makes the entry of data as of asOf under name: magic, nonce, then the time and data sealed with the name as
+// additional data. Entries on disk and in Redis are the same bytes.
+func (c *Cache) seal(name string, data []byte, asOf time.Time) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(c.key[:])
+	if err != nil {
+		return nil, err
+	}
+	plain := make([]byte, 8, 8+len(data))
+	binary.LittleEndian.PutUint64(plain, uint64(asOf.UnixNano()))
+	plain = append(plain, data...)
+
+	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
+	copy(sealed, entryMagic[:])
+	if _, err := rand.Read(sealed[len(entryMagic):]); err != nil {
+		return nil, err
+	}
+	sealed = aead.Seal(sealed, sealed[len(entryMagic):], plain, c.additionalData(name))
+	clear(plain)
+	return sealed, nil
 }
 
 // prune removes up to prunePerWrite entries last written more than ttl and pruneMargin ago, with their lock files,
@@ -389,5 +428,9 @@ func isEntryName(name string) bool {
 
 // Forget removes key's entry, for an entry that opened but whose contents the caller cannot use.
 func (c *Cache) Forget(key string) {
-	_ = os.Remove(filepath.Join(c.dir, c.name(key))) // a missing entry is what was wanted
+	name := c.name(key)
+	if client := c.redisClient(); client != nil {
+		_ = client.Del(context.Background(), RedisKeyPrefix+"entry:"+name).Err() // it expires all the same
+	}
+	_ = os.Remove(filepath.Join(c.dir, name)) // a missing entry is what was wanted
 }
