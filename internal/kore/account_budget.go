@@ -93,7 +93,7 @@ func (c *Client) newAccountBudget(dir string, requestsPerMinute, requestsPerHour
 	if dir != "" {
 		dir = filepath.Join(dir, "budget")
 	}
-	return budget.New(budget.Config{
+	cfg := budget.Config{
 		Dir:         dir,
 		Account:     c.account.identity,
 		PerMinute:   requestsPerMinute,
@@ -117,7 +117,12 @@ func (c *Client) newAccountBudget(dir string, requestsPerMinute, requestsPerHour
 			c.warn(ctx, "Kore.ai request budget record unusable; counting the last minute as spent and rewriting it",
 				map[string]any{"error": err.Error()})
 		},
-	})
+		OnRedisFallback: func(_ context.Context, err error) { c.redisLost(err, false) },
+	}
+	if c.redis != nil {
+		cfg.Redis = c.redis
+	}
+	return budget.New(cfg)
 }
 
 // logBudgetWait logs a wait for the account's request budget: a short one as a debug line, one of a second or more

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
@@ -94,6 +95,12 @@ type Config struct {
 	// removes access wherever it is mapped. For an account whose API is known to miscount.
 	AllowInexactReads bool
 
+	// RedisURL, if set (redis://[user:password@]host:port/db, or rediss:// for TLS verified with the system roots
+	// plus CACertificate), keeps the account's request budget and, with CacheTTL, the cache in Redis, shared by
+	// every machine that uses it. Redis that cannot be reached, refuses the password or fails TLS (at the start or
+	// later) leaves both on this machine, with a Notice: it never fails a read. A URL of another form is an error.
+	RedisURL string
+
 	// Transport, if set, carries each attempt in place of the client's own pooled transport; nil means the
 	// default. The client still signs every attempt, keeps the account budget, retries and caps the body above it,
 	// so the transport sees the auth header: one that records requests must drop it before writing anything. The
@@ -150,8 +157,10 @@ type Client struct {
 	offsetMu          sync.Mutex
 	offsetMeanings    map[string]offsetMeaning // by endpoint path, once a read has found out
 
-	shared  sharedReads
-	notices notices
+	shared          sharedReads
+	notices         notices
+	redisNoticeOnce sync.Once
+	redis           *redis.Client // nil without RedisURL, or when Redis did not answer at the start
 }
 
 // New checks cfg and builds a Client. It makes no request.
@@ -207,6 +216,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	var redisOptions *redis.Options
+	if strings.TrimSpace(cfg.RedisURL) != "" {
+		if redisOptions, err = parseRedisURL(cfg.RedisURL, cfg.CACertificate); err != nil {
+			return nil, err
+		}
+	}
 
 	test := hooks{}
 	if cfg.hooks != nil {
@@ -237,7 +252,7 @@ func New(cfg Config) (*Client, error) {
 		backoffMax:        backoffMax,
 		wait:              wait,
 		logger:            cfg.Logger,
-		redactor:          NewRedactor(cfg.ClientSecret, cfg.JWT),
+		redactor:          NewRedactor(cfg.Secrets()...),
 		allowInexactReads: cfg.AllowInexactReads,
 		offsetMeanings:    make(map[string]offsetMeaning),
 		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
@@ -250,6 +265,9 @@ func New(cfg Config) (*Client, error) {
 		if err := localfs.EnsurePrivateDir(stateDir); err != nil {
 			c.stateDirErr, stateDir = err, ""
 		}
+	}
+	if redisOptions != nil {
+		c.redis = c.openRedis(redisOptions)
 	}
 	if c.budget, err = c.newAccountBudget(stateDir, requestsPerMinute, requestsPerHour, test); err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
 	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
@@ -32,12 +34,18 @@ func (c *Client) openReadCache(cfg Config, test hooks) {
 	if c.stateDirErr != nil {
 		return // the budget already found the directory unusable
 	}
+	var inRedis redis.Cmdable
+	if c.redis != nil {
+		inRedis = c.redis
+	}
 	opened, err := cache.New(cache.Config{
-		Dir:     filepath.Join(cfg.CacheDir, "cache"),
-		Account: c.account.identity,
-		Secret:  c.account.secret,
-		Salt:    c.account.salt,
-		Now:     test.cacheNow,
+		Redis:           inRedis,
+		OnRedisFallback: func(_ context.Context, err error) { c.redisLost(err, false) },
+		Dir:             filepath.Join(cfg.CacheDir, "cache"),
+		Account:         c.account.identity,
+		Secret:          c.account.secret,
+		Salt:            c.account.salt,
+		Now:             test.cacheNow,
 		OnLockError: func(ctx context.Context, err error) {
 			c.warn(ctx, "Kore.ai read cache entry not locked; reading without waiting for other processes",
 				map[string]any{"error": err.Error()})

@@ -41,6 +41,7 @@ const (
 	envRequestsPerHour   = "KORE_REQUESTS_PER_HOUR"
 	envCacheDir          = "KORE_CACHE_DIR"
 	envCacheTTL          = "KORE_CACHE_TTL"
+	envRedisURL          = "KORE_REDIS_URL"
 )
 
 // The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
@@ -86,6 +87,7 @@ type providerModel struct {
 	RequestsPerHour   types.Number `tfsdk:"requests_per_hour"`
 	CacheDir          types.String `tfsdk:"cache_dir"`
 	CacheTTL          types.String `tfsdk:"cache_ttl"`
+	RedisURL          types.String `tfsdk:"redis_url"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -211,6 +213,21 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					nonNegativeDuration(),
 				},
 			},
+			"redis_url": schema.StringAttribute{
+				MarkdownDescription: "Redis that keeps the account's request budget and, with `cache_ttl`, the cache, " +
+					"shared by the provider processes of every machine that uses it (CI runners on one account): " +
+					"`redis://[user:password@]host:port/db`, or `rediss://…` for TLS verified with the system's CA " +
+					"certificates plus `ca_certificate`. Redis holds only hashes, request times and sealed entries, " +
+					"never a host, client ID, group, user or email. A Redis that cannot be reached, refuses the " +
+					"password or fails TLS, at the start or during a read, leaves the budget and the cache on this " +
+					"machine (`cache_dir`) with a warning: reads still succeed. Sensitive. Falls back to " +
+					"`KORE_REDIS_URL`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
 			"max_concurrency": schema.NumberAttribute{
 				MarkdownDescription: "How many pages are fetched at once (every request still passes the shared rate " +
 					"limit). " + fmt.Sprintf("Between 1 and %d. Defaults to `%d`; falls back to `KORE_MAX_CONCURRENCY`.",
@@ -273,6 +290,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
 		{"max_concurrency", m.MaxConcurrency}, {"allow_inexact_reads", m.AllowInexactReads},
 		{"requests_per_hour", m.RequestsPerHour}, {"cache_dir", m.CacheDir}, {"cache_ttl", m.CacheTTL},
+		{"redis_url", m.RedisURL},
 	} {
 		if setting.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
@@ -290,7 +308,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	redactor := kore.NewRedactor(cfg.ClientSecret, cfg.JWT)
+	redactor := kore.NewRedactor(cfg.Secrets()...)
 	cfg.Logger = newClientLogger(redactor)
 
 	client, err := kore.New(cfg)
@@ -388,6 +406,7 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 	clientSecret := trimmed(str(m.ClientSecret, "client_secret", envClientSecret))
 	token := trimmed(str(m.JWT, "jwt", envJWT))
 	caCert := str(m.CACertificate, "ca_certificate", envCACertificate)
+	redisURL := str(m.RedisURL, "redis_url", envRedisURL)
 
 	cfg := kore.Config{
 		Host:          host.value,
@@ -395,6 +414,7 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		ClientSecret:  clientSecret.value,
 		JWT:           token.value,
 		CACertificate: caCert.value,
+		RedisURL:      strings.TrimSpace(redisURL.value),
 	}
 
 	if host.value == "" {
