@@ -110,9 +110,11 @@ func (c *Client) openRedis(opts *redis.Options) *redis.Client {
 // redisLost tells the user, once, that Redis is not used and why: a notice, and a warning in the log.
 func (c *Client) redisLost(err error, atStart bool) {
 	c.redisNoticeOnce.Do(func() {
-		what := "Redis (redis_url) could not be used"
+		// Two summaries: Terraform folds warnings of one summary into the first, and a run may see both (a read
+		// that lost Redis, then a later step of the run that found it down).
+		summary, what := "Kore.ai Redis Not Used", "Redis (redis_url) could not be used"
 		if !atStart {
-			what = "Redis (redis_url) stopped answering while the provider ran"
+			summary, what = "Kore.ai Redis Lost", "Redis (redis_url) stopped answering while the provider ran"
 		}
 		detail := fmt.Sprintf("%s: %s. The account's request budget and the cache are kept on this machine "+
 			"instead (in cache_dir), as without redis_url: reads still succeed, but provider processes on other "+
@@ -120,7 +122,7 @@ func (c *Client) redisLost(err error, atStart bool) {
 			"that Redis runs, that redis_url's host, port, user and password are right, and for rediss:// that "+
 			"its certificate is trusted (system roots or ca_certificate).", what, c.Redact(err.Error()))
 		c.warn(context.Background(), "Kore.ai budget and cache not kept in Redis", map[string]any{"error": detail})
-		c.notices.add(Notice{Summary: "Kore.ai Redis Not Used", Detail: detail})
+		c.notices.add(Notice{Summary: summary, Detail: detail})
 	})
 }
 
