@@ -78,9 +78,9 @@ func TestClientsOnTwoMachinesShareRedis(t *testing.T) {
 			t.Errorf("unexpected key %q", key)
 		}
 		value, _ := redisServer.Get(key)
-		for _, clear := range []string{testClientID, "127.0.0.1", "g-00001", "@example"} {
-			if strings.Contains(key+value, clear) {
-				t.Errorf("Redis holds %q in clear", clear)
+		for _, plain := range []string{testClientID, "127.0.0.1", "g-00001", "@example"} {
+			if strings.Contains(key+value, plain) {
+				t.Errorf("Redis holds %q in clear", plain)
 			}
 		}
 	}

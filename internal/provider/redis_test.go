@@ -49,8 +49,12 @@ func startRedisServer(t *testing.T) *realRedis {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := listener.Addr().(*net.TCPAddr).Port
+	addr, ok := listener.Addr().(*net.TCPAddr)
 	listener.Close()
+	if !ok {
+		t.Fatalf("a TCP listener on %s", listener.Addr())
+	}
+	port := addr.Port
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "redis.conf")
 	// The password is in a file, not on the command line, where other users could read it.
@@ -183,9 +187,9 @@ func TestAccProviderRedis_machinesShareOneRead(t *testing.T) {
 		t.Fatalf("Redis holds no entry or budget:\n%.500s", dump)
 	}
 	host := strings.TrimPrefix(s.URL, "http://")
-	for _, clear := range []string{host, "127.0.0.1", testClientID, "@example.", fakekore.SampleGroups()[0].Name} {
-		if strings.Contains(dump, clear) {
-			t.Errorf("Redis holds %q in clear", clear)
+	for _, plain := range []string{host, "127.0.0.1", testClientID, "@example.", fakekore.SampleGroups()[0].Name} {
+		if strings.Contains(dump, plain) {
+			t.Errorf("Redis holds %q in clear", plain)
 		}
 	}
 	logs := readLogs(t, logDir)

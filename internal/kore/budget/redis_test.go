@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -41,7 +42,8 @@ func TestRedisKeepsTheWindowsAsTheRecordDoes(t *testing.T) {
 		perMinute, perHour := 1+rng.IntN(6), 1+rng.IntN(20)
 		_, client := newMiniRedis(t)
 		localClock, redisClock := newFakeClock(), newFakeClock()
-		account := uniqueAccount(t) + string(rune('a'+seed))
+		// The in-process records live as long as the test binary: a run of its own for -count.
+		account := fmt.Sprintf("%s-%d-%d", uniqueAccount(t), time.Now().UnixNano(), seed)
 		local := newTestBudget(t, "", account, perMinute, perHour, localClock)
 		inRedis := newRedisBudget(t, client, "", account+"-redis", perMinute, perHour, redisClock, nil)
 		ctx := context.Background()
@@ -88,9 +90,6 @@ func TestRedisIsSharedByMachines(t *testing.T) {
 	for range 3 {
 		machines = append(machines, newRedisBudget(t, client, t.TempDir(), account, 4, 100, clock, nil))
 	}
-	start := clock.Now()
-	var mu sync.Mutex
-	var sent []time.Duration
 	var wg sync.WaitGroup
 	for _, b := range machines {
 		wg.Go(func() {
@@ -99,33 +98,40 @@ func TestRedisIsSharedByMachines(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				mu.Lock()
-				sent = append(sent, clock.Now().Sub(start))
-				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	if len(sent) != 12 {
-		t.Fatalf("%d requests sent, want 12", len(sent))
+	// The moments the slots were taken are the set's scores (the clock the machines share jumps with every sleep,
+	// so the moments Wait returned would say little): 12 requests at 4 a minute, each counted 62 s, never 5 within
+	// a window.
+	keys := server.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("Redis keys %q, want one", keys)
 	}
-	// 12 requests at 4 a minute (each counted 62 s) need the moments 0, 62 s and 124 s: never 5 within a window.
+	members, _ := server.ZMembers(keys[0])
+	if len(members) != 12 {
+		t.Fatalf("%d requests recorded, want 12", len(members))
+	}
+	var sent []float64
+	for _, m := range members {
+		score, _ := server.ZScore(keys[0], m)
+		sent = append(sent, score)
+	}
 	for i, at := range sent {
 		within := 0
 		for _, other := range sent {
-			if other <= at && other > at-62*time.Second {
+			if other <= at && other > at-62e6 {
 				within++
 			}
 		}
 		if within > 4 {
-			t.Errorf("request %d at %s: %d requests within 62 s", i, at, within)
+			t.Errorf("request %d at %.0f µs: %d requests within 62 s", i, at, within)
 		}
 	}
-	keys := server.Keys()
-	if len(keys) != 1 || !regexp.MustCompile(`^kore:budget:[0-9a-f]{32}$`).MatchString(keys[0]) {
+	if !regexp.MustCompile(`^kore:budget:[0-9a-f]{32}$`).MatchString(keys[0]) {
 		t.Errorf("Redis keys %q, want one hashed key", keys)
 	}
-	members, _ := server.ZMembers(keys[0])
 	for _, m := range members {
 		if strings.Contains(m, "kore") || strings.Contains(m, "app") {
 			t.Errorf("member %q names the account", m)

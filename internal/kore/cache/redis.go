@@ -90,17 +90,19 @@ func (c *Cache) doInRedis(ctx context.Context, client redis.Cmdable, name string
 		res, ok := c.fresh(sealed, name, ttl)
 		return res, ok, nil
 	}
-	// failed ends the Redis path: the end of ctx is the caller's error, anything else a reason to leave Redis.
-	failed := func(err error) (Result, error, bool) {
+	// failed ends the Redis path: the end of ctx is the caller's error, anything else a reason to leave Redis
+	// (done is then false: the caller goes on in the directory).
+	failed := func(err error) (error, bool) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Result{}, &LockWaitError{Path: "Redis " + lockKey, Err: ctxErr}, true
+			return &LockWaitError{Path: "Redis " + lockKey, Err: ctxErr}, true
 		}
 		c.leaveRedis(ctx, client, err)
-		return Result{}, nil, false
+		return nil, false
 	}
 
 	if res, ok, err := load(ctx); err != nil {
-		return failed(err)
+		err, done := failed(err)
+		return Result{}, err, done
 	} else if ok {
 		return res, nil, true
 	}
@@ -117,8 +119,8 @@ func (c *Cache) doInRedis(ctx context.Context, client redis.Cmdable, name string
 		for {
 			taken, err := client.SetNX(ctx, lockKey, holder, redisLockTTL).Result()
 			if err != nil {
-				res, err, done := failed(err)
-				return answer{res, done}, err
+				err, done := failed(err)
+				return answer{done: done}, err
 			}
 			if taken {
 				break
@@ -126,13 +128,13 @@ func (c *Cache) doInRedis(ctx context.Context, client redis.Cmdable, name string
 			// Another process, here or on another machine, is making this read: wait for its answer.
 			select {
 			case <-ctx.Done():
-				res, err, done := failed(ctx.Err())
-				return answer{res, done}, err
+				err, done := failed(ctx.Err())
+				return answer{done: done}, err
 			case <-time.After(redisLockRetry):
 			}
 			if res, ok, err := load(ctx); err != nil {
-				res, err, done := failed(err)
-				return answer{res, done}, err
+				err, done := failed(err)
+				return answer{done: done}, err
 			} else if ok {
 				return answer{res, true}, nil
 			}
@@ -144,8 +146,8 @@ func (c *Cache) doInRedis(ctx context.Context, client redis.Cmdable, name string
 			_ = unlockScript.Run(context.WithoutCancel(ctx), client, []string{lockKey}, holder).Err()
 		}()
 		if res, ok, err := load(ctx); err != nil {
-			res, err, done := failed(err)
-			return answer{res, done}, err
+			err, done := failed(err)
+			return answer{done: done}, err
 		} else if ok {
 			return answer{res, true}, nil
 		}

@@ -58,9 +58,9 @@ func TestRedisEntriesAreSharedByMachines(t *testing.T) {
 		t.Fatalf("Redis keys %q, want one hashed entry (the lock released)", keys)
 	}
 	value, _ := server.Get(keys[0])
-	for _, clear := range []string{"Payroll", "alice", "kore.example", "cs-app", testSecret} {
-		if bytes.Contains([]byte(value+keys[0]), []byte(clear)) {
-			t.Errorf("Redis holds %q in clear", clear)
+	for _, plain := range []string{"Payroll", "alice", "kore.example", "cs-app", testSecret} {
+		if bytes.Contains([]byte(value+keys[0]), []byte(plain)) {
+			t.Errorf("Redis holds %q in clear", plain)
 		}
 	}
 	if ttl := server.TTL(keys[0]); ttl != time.Hour {
