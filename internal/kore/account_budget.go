@@ -117,7 +117,7 @@ func (c *Client) newAccountBudget(dir string, requestsPerMinute, requestsPerHour
 			c.warn(ctx, "Kore.ai request budget record unusable; counting the last minute as spent and rewriting it",
 				map[string]any{"error": err.Error()})
 		},
-		OnRedisFallback: func(_ context.Context, err error) { c.redisLost(err, false) },
+		OnRedisFallback: func(ctx context.Context, err error) { c.redisLost(ctx, err, false) },
 	}
 	if c.redis != nil {
 		cfg.Redis = c.redis

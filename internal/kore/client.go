@@ -163,7 +163,8 @@ type Client struct {
 	redis           *redis.Client // nil without RedisURL, or when Redis did not answer at the start
 }
 
-// New checks cfg and builds a Client. It makes no request.
+// New checks cfg and builds a Client. It makes no request to Kore.ai; with RedisURL it checks that Redis answers
+// (within a few seconds), and otherwise goes on without it, with a Notice.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseHost(cfg.Host)
 	if err != nil {

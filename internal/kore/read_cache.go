@@ -40,7 +40,7 @@ func (c *Client) openReadCache(cfg Config, test hooks) {
 	}
 	opened, err := cache.New(cache.Config{
 		Redis:           inRedis,
-		OnRedisFallback: func(_ context.Context, err error) { c.redisLost(err, false) },
+		OnRedisFallback: func(ctx context.Context, err error) { c.redisLost(ctx, err, false) },
 		Dir:             filepath.Join(cfg.CacheDir, "cache"),
 		Account:         c.account.identity,
 		Secret:          c.account.secret,

@@ -101,14 +101,14 @@ func (c *Client) openRedis(opts *redis.Options) *redis.Client {
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
-		c.redisLost(fmt.Errorf("it did not answer at the start: %w", err), true)
+		c.redisLost(ctx, fmt.Errorf("it did not answer at the start: %w", err), true)
 		return nil
 	}
 	return client
 }
 
 // redisLost tells the user, once, that Redis is not used and why: a notice, and a warning in the log.
-func (c *Client) redisLost(err error, atStart bool) {
+func (c *Client) redisLost(ctx context.Context, err error, atStart bool) {
 	c.redisNoticeOnce.Do(func() {
 		// Two summaries: Terraform folds warnings of one summary into the first, and a run may see both (a read
 		// that lost Redis, then a later step of the run that found it down).
@@ -121,7 +121,7 @@ func (c *Client) redisLost(err error, atStart bool) {
 			"machines no longer share them, so Kore.ai may refuse some requests, which are then waited out. Check "+
 			"that Redis runs, that redis_url's host, port, user and password are right, and for rediss:// that "+
 			"its certificate is trusted (system roots or ca_certificate).", what, c.Redact(err.Error()))
-		c.warn(context.Background(), "Kore.ai budget and cache not kept in Redis", map[string]any{"error": detail})
+		c.warn(ctx, "Kore.ai budget and cache not kept in Redis", map[string]any{"error": detail})
 		c.notices.add(Notice{Summary: summary, Detail: detail})
 	})
 }

@@ -2,6 +2,7 @@ package kore_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -202,5 +203,21 @@ func TestRedisURLIsRedacted(t *testing.T) {
 	}
 	if kore.RedisSecrets("  ") != nil {
 		t.Error("secrets of an empty URL")
+	}
+}
+
+// A budget shared through Redis says so when it is spent past the deadline.
+func TestABudgetSpentInRedisSaysSo(t *testing.T) {
+	_, redisURL := startRedis(t)
+	server := newFakeAPI(t, makeGroups(120, 1), 50).start()
+	cfg := testConfig(server, nil)
+	cfg.RequestsPerMinute, cfg.MaxConcurrency, cfg.RedisURL, cfg.CacheDir = 1, 1, redisURL, ""
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := newTestClient(t, cfg).ListGroups(ctx, 50)
+	var spent *kore.BudgetDeadlineError
+	if !errors.As(err, &spent) || !spent.InRedis || !spent.Shared ||
+		!strings.Contains(spent.Error(), "shared through Redis by every process on every machine") {
+		t.Fatalf("ListGroups: %v; want a *BudgetDeadlineError shared through Redis", err)
 	}
 }

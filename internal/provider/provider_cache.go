@@ -66,6 +66,7 @@ func reportStateDir(ctx context.Context, diags *diag.Diagnostics, client *kore.C
 	default:
 		tflog.Debug(ctx, "Kore.ai request budget shared through the cache directory", map[string]any{
 			"cache_dir": cfg.CacheDir, "cache_ttl": cfg.CacheTTL.String(), "cache_enabled": client.CacheEnabled(),
+			"redis_in_use": client.RedisInUse(),
 		})
 		return
 	}
