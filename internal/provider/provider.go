@@ -196,7 +196,8 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LocalAppData%` " +
 					"on Windows) followed by `/terraform-provider-kore`; falls back to `KORE_CACHE_DIR`. A directory " +
 					"that cannot be used (read-only, missing home directory) keeps the budget in each process and the " +
-					"cache off, with a warning when `cache_dir` or `cache_ttl` was set.",
+					"cache off, with a warning when `cache_dir` or `cache_ttl` was set. A directory of another user, " +
+					"or one that others may write in, is refused the same way, always with a warning.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
