@@ -28,10 +28,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
 	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // Defaults and limits of Config.
@@ -93,6 +95,12 @@ type Config struct {
 	// removes access wherever it is mapped. For an account whose API is known to miscount.
 	AllowInexactReads bool
 
+	// RedisURL, if set (redis://[user:password@]host:port/db, or rediss:// for TLS verified with the system roots
+	// plus CACertificate), keeps the account's request budget and, with CacheTTL, the cache in Redis, shared by
+	// every machine that uses it. Redis that cannot be reached, refuses the password or fails TLS (at the start or
+	// later) leaves both on this machine, with a Notice: it never fails a read. A URL of another form is an error.
+	RedisURL string
+
 	// Transport, if set, carries each attempt in place of the client's own pooled transport; nil means the
 	// default. The client still signs every attempt, keeps the account budget, retries and caps the body above it,
 	// so the transport sees the auth header: one that records requests must drop it before writing anything. The
@@ -114,6 +122,8 @@ type hooks struct {
 	// Shorter windows of the account budget, and its clock (nil means the real one).
 	budgetShortWindow, budgetLongWindow, budgetMargin time.Duration
 	budgetNow                                         func() time.Time
+	// cacheNow is the read cache's clock (nil means the real one).
+	cacheNow func() time.Time
 }
 
 // Logger receives the client's log lines. Fields never contain secrets: no headers, no tokens.
@@ -125,7 +135,8 @@ type Logger interface {
 // Client talks to one Kore.ai host. It is safe for concurrent use; create it once and share it.
 type Client struct {
 	baseURL   *url.URL
-	apiBase   string // baseURL as text, to which endpoint paths are appended
+	apiBase   string  // baseURL as text, to which endpoint paths are appended
+	account   account // who the budget and the cache keep count and answers for
 	userAgent string
 
 	httpClient     *http.Client
@@ -147,10 +158,14 @@ type Client struct {
 	offsetMu          sync.Mutex
 	offsetMeanings    map[string]offsetMeaning // by endpoint path, once a read has found out
 
-	shared sharedReads
+	shared          sharedReads
+	notices         notices
+	redisNoticeOnce sync.Once
+	redis           *redis.Client // nil without RedisURL, or when Redis did not answer at the start
 }
 
-// New checks cfg and builds a Client. It makes no request.
+// New checks cfg and builds a Client. It makes no request to Kore.ai; with RedisURL it checks that Redis answers
+// (within a few seconds), and otherwise goes on without it, with a Notice.
 func New(cfg Config) (*Client, error) {
 	base, err := ParseHost(cfg.Host)
 	if err != nil {
@@ -203,6 +218,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	var redisOptions *redis.Options
+	if strings.TrimSpace(cfg.RedisURL) != "" {
+		if redisOptions, err = parseRedisURL(cfg.RedisURL, cfg.CACertificate); err != nil {
+			return nil, err
+		}
+	}
 
 	test := hooks{}
 	if cfg.hooks != nil {
@@ -223,6 +244,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL:           base,
 		apiBase:           base.String(),
+		account:           newAccount(base, cfg),
 		userAgent:         userAgent,
 		cacheTTL:          cfg.CacheTTL,
 		inFlight:          semaphore.NewWeighted(int64(maxConcurrency)),
@@ -232,21 +254,31 @@ func New(cfg Config) (*Client, error) {
 		backoffMax:        backoffMax,
 		wait:              wait,
 		logger:            cfg.Logger,
-		redactor:          NewRedactor(cfg.ClientSecret, cfg.JWT),
+		redactor:          NewRedactor(cfg.Secrets()...),
 		tokens:            tokens,
 		allowInexactReads: cfg.AllowInexactReads,
 		offsetMeanings:    make(map[string]offsetMeaning),
 		shared: sharedReads{memo: make(map[string]memoEntry), flights: make(map[string]*flight),
 			joined: test.flightJoined},
 	}
-	if c.budget, err = c.newAccountBudget(cfg, requestsPerMinute, requestsPerHour, test); err != nil {
+	// cache_dir itself must be this user's and closed to others before anything is made in it: another user
+	// could otherwise replace its budget and cache directories.
+	stateDir := cfg.CacheDir
+	if stateDir != "" {
+		if err := localfs.EnsurePrivateDir(stateDir); err != nil {
+			c.stateDirErr, stateDir = err, ""
+		}
+	}
+	if redisOptions != nil {
+		c.redis = c.openRedis(redisOptions)
+	}
+	if c.budget, err = c.newAccountBudget(stateDir, requestsPerMinute, requestsPerHour, test); err != nil {
 		return nil, err
 	}
-	c.stateDirErr = c.budget.DirError()
-	if cfg.CacheDir == "" {
-		c.stateDirErr = nil // nothing was asked for
+	if stateDir != "" {
+		c.stateDirErr = c.budget.DirError()
 	}
-	c.openReadCache(cfg)
+	c.openReadCache(cfg, test)
 
 	// Start from cleanhttp's pooled transport: it honours HTTPS_PROXY and NO_PROXY and has sane dial timeouts.
 	pooled := cleanhttp.DefaultPooledTransport()

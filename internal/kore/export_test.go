@@ -120,3 +120,13 @@ func NewAPIErrorForTest(status int, body string) *APIError {
 	return c.newAPIError(&http.Response{StatusCode: status, Header: http.Header{}}, []byte(body),
 		request{endpoint: "groups", page: -1}, 1)
 }
+
+// WithCacheClock sets the read cache's clock.
+func WithCacheClock(cfg Config, now func() time.Time) Config {
+	cfg.hooks = cfg.testHooks()
+	cfg.hooks.cacheNow = now
+	return cfg
+}
+
+// AccountIdentity is the identity the budget and the cache of c key the account by.
+func AccountIdentity(c *Client) string { return c.account.identity }

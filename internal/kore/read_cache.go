@@ -7,8 +7,15 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
+
+// UnsafeDirError reports a cache directory that another user owns or may write in; it is refused (see
+// StateDirError).
+type UnsafeDirError = localfs.UnsafeDirError
 
 // StateDirError is nil when the requests budget is shared with other processes through Config.CacheDir (and the
 // cache, if asked for, is on), or when no CacheDir was given; otherwise it says why the directory cannot be used:
@@ -20,22 +27,25 @@ func (c *Client) CacheEnabled() bool { return c.readCache != nil }
 
 // openReadCache turns the cache on when a TTL and a usable directory were given. The key is derived from the
 // secret of the credentials (client secret or token) and the host, so that other credentials never open an entry.
-func (c *Client) openReadCache(cfg Config) {
+func (c *Client) openReadCache(cfg Config, test hooks) {
 	if cfg.CacheTTL <= 0 || cfg.CacheDir == "" {
 		return
 	}
 	if c.stateDirErr != nil {
 		return // the budget already found the directory unusable
 	}
-	secret := cfg.ClientSecret
-	if secret == "" {
-		secret = cfg.JWT
+	var inRedis redis.Cmdable
+	if c.redis != nil {
+		inRedis = c.redis
 	}
 	opened, err := cache.New(cache.Config{
-		Dir:     filepath.Join(cfg.CacheDir, "cache"),
-		Account: accountIdentity(c.baseURL.String(), cfg),
-		Secret:  secret,
-		Salt:    c.baseURL.String() + "\x00" + cfg.ClientID,
+		Redis:           inRedis,
+		OnRedisFallback: func(ctx context.Context, err error) { c.redisLost(ctx, err, false) },
+		Dir:             filepath.Join(cfg.CacheDir, "cache"),
+		Account:         c.account.identity,
+		Secret:          c.account.secret,
+		Salt:            c.account.salt,
+		Now:             test.cacheNow,
 		OnLockError: func(ctx context.Context, err error) {
 			c.warn(ctx, "Kore.ai read cache entry not locked; reading without waiting for other processes",
 				map[string]any{"error": err.Error()})

@@ -55,3 +55,33 @@ func checkCached[L any](t *testing.T, newClient func(*testing.T) *Client, key st
 		t.Errorf("%s from the cache = %#v, %v; want %#v", key, cached, err, list)
 	}
 }
+
+// A read cached by a client that allows inexact reads never answers a client that must fail closed, though both
+// use the same credentials; an exact one is not answered by an inexact one either.
+func TestInexactReadDoesNotAnswerAStrictClient(t *testing.T) {
+	dir := t.TempDir()
+	newClient := func(inexact bool) *Client {
+		c, err := New(Config{Host: "https://kore.example", ClientID: "cs-app", ClientSecret: "secret",
+			CacheDir: dir, CacheTTL: time.Hour, AllowInexactReads: inexact})
+		if err != nil || !c.CacheEnabled() {
+			t.Fatalf("New: %v (%v)", err, c.StateDirError())
+		}
+		return c
+	}
+	reads := 0
+	read := func(context.Context) (*GroupList, error) {
+		reads++
+		return &GroupList{Total: 2, Pages: 1, Warnings: []string{"inexact"}, Groups: []Group{{ID: "g1"}}}, nil
+	}
+	k := readKey{key: "groups", name: "groups"}
+	ctx := context.Background()
+	if _, err := readThrough(ctx, newClient(true), k, read); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readThrough(ctx, newClient(true), k, read); err != nil || reads != 1 {
+		t.Fatalf("a second lenient client: %v, %d reads; want it answered from the cache", err, reads)
+	}
+	if _, err := readThrough(ctx, newClient(false), k, read); err != nil || reads != 2 {
+		t.Errorf("a strict client: %v, %d reads; want a read of its own", err, reads)
+	}
+}

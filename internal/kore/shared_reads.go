@@ -152,11 +152,16 @@ func lead[L any](ctx context.Context, c *Client, k readKey, read func(context.Co
 
 // readThrough produces the result of one completed read of k: the one place where it is made, and so where the
 // cache shared by the processes of the machine (read_cache.go) is asked before read runs and given its result. A
-// cache entry is per key and detail: a read that kept less of each item never answers a request for more.
+// cache entry is per key, detail and promise: a read that kept less of each item never answers a request for more,
+// and a read allowed to be inexact (Config.AllowInexactReads) never answers a client that must fail closed.
 func readThrough[L any](ctx context.Context, c *Client, k readKey, read func(context.Context) (*L, error)) (*L, error) {
 	c.debug(ctx, "Kore.ai read started", map[string]any{"read": k.key})
 	if c.readCache != nil {
-		return cachedList(ctx, c, k.key+"\x00detail="+strconv.Itoa(k.detail), read)
+		promise := "exact"
+		if c.allowInexactReads {
+			promise = "inexact"
+		}
+		return cachedList(ctx, c, k.key+"\x00detail="+strconv.Itoa(k.detail)+"\x00promise="+promise, read)
 	}
 	return read(ctx)
 }

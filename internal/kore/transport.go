@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/kore-community/terraform-provider-kore/internal/kore/budget"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/cache"
 )
 
 // Memory bounds of the answers the client reads. Every answer is read whole before it is decoded (so that a body
@@ -106,15 +107,20 @@ type BudgetDeadlineError struct {
 	Window string
 	// Wait is how long it would have taken for the budget to allow the next request.
 	Wait time.Duration
-	// Shared says that the budget is shared with other processes through the cache directory.
+	// Shared says that the budget is shared with other processes: through the cache directory, or through Redis.
 	Shared bool
+	// InRedis says that it is shared through Redis, by the processes of every machine that uses it.
+	InRedis bool
 	// Reason names the limit in words, for example "the account's budget of 60 requests in 1m0s is spent".
 	Reason string
 }
 
 func (e *BudgetDeadlineError) Error() string {
 	who := "kept in this process"
-	if e.Shared {
+	switch {
+	case e.InRedis:
+		who = "shared through Redis by every process on every machine that uses the account"
+	case e.Shared:
 		who = "shared by every process on this machine that uses the account"
 	}
 	return fmt.Sprintf("the account's request budget per %s, %s, is spent: the next request could go in "+
@@ -164,7 +170,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		var spent *budget.DeadlineError
 		if errors.As(err, &spent) {
-			err = &BudgetDeadlineError{Window: spent.Window, Wait: spent.Wait, Shared: t.budget.DirError() == nil,
+			err = &BudgetDeadlineError{Window: spent.Window, Wait: spent.Wait, Shared: t.budget.DirError() == nil || t.budget.InRedis(), InRedis: t.budget.InRedis(),
 				Reason: spent.Reason}
 		}
 		return nil, &permanentError{err}
@@ -173,6 +179,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	state := stateOf(ctx)
 	state.attempts++
 	started := time.Now()
+	cache.MarkFetched(ctx) // a cached answer's age counts from its read's first request
 
 	token, err := t.tokens.token(started)
 	if err != nil {

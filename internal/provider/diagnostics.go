@@ -156,7 +156,11 @@ func describeBudgetSpent(happened string, spent *kore.BudgetDeadlineError, timeo
 		limit = "requests_per_hour"
 	}
 	shared := ""
-	if spent.Shared {
+	switch {
+	case spent.InRedis:
+		shared = " Every process on every machine that reads the account through the same Redis (redis_url) " +
+			"shares the budget, so other runs may have spent it."
+	case spent.Shared:
 		shared = " Every process on this machine that reads the account shares the budget, so other runs may " +
 			"have spent it."
 	}

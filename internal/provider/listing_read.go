@@ -55,6 +55,9 @@ func readListing[L any](ctx context.Context, client *kore.Client, subject listin
 	defer cancel()
 
 	list, warnings, err := read(ctx)
+	for _, n := range client.TakeNotices() {
+		diags.AddWarning(n.Summary, n.Detail)
+	}
 	if err != nil {
 		summary, detail := describeReadError(ctx, err, timeout, subject)
 		diags.AddError(summary, client.Redact(detail))

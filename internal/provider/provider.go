@@ -43,6 +43,7 @@ const (
 	envRequestsPerHour   = "KORE_REQUESTS_PER_HOUR"
 	envCacheDir          = "KORE_CACHE_DIR"
 	envCacheTTL          = "KORE_CACHE_TTL"
+	envRedisURL          = "KORE_REDIS_URL"
 )
 
 // The provider's own default and bounds; the others are the client's (kore.Default*, kore.MaxConcurrencyLimit).
@@ -89,6 +90,7 @@ type providerModel struct {
 	RequestsPerHour   types.Number `tfsdk:"requests_per_hour"`
 	CacheDir          types.String `tfsdk:"cache_dir"`
 	CacheTTL          types.String `tfsdk:"cache_ttl"`
+	RedisURL          types.String `tfsdk:"redis_url"`
 }
 
 func (p *koreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -197,7 +199,8 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LocalAppData%` " +
 					"on Windows) followed by `/terraform-provider-kore`; falls back to `KORE_CACHE_DIR`. A directory " +
 					"that cannot be used (read-only, missing home directory) keeps the budget in each process and the " +
-					"cache off, with a warning when `cache_dir` or `cache_ttl` was set.",
+					"cache off, with a warning when `cache_dir` or `cache_ttl` was set. A directory of another user, " +
+					"or one that others may write in, is refused the same way, always with a warning.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -212,6 +215,21 @@ func (p *koreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional: true,
 				Validators: []validator.String{
 					nonNegativeDuration(),
+				},
+			},
+			"redis_url": schema.StringAttribute{
+				MarkdownDescription: "Redis that keeps the account's request budget and, with `cache_ttl`, the cache, " +
+					"shared by the provider processes of every machine that uses it (CI runners on one account): " +
+					"`redis://[user:password@]host:port/db`, or `rediss://…` for TLS verified with the system's CA " +
+					"certificates plus `ca_certificate`. Redis holds only hashes, request times and sealed entries, " +
+					"never a host, client ID, group, user or email. A Redis that cannot be reached, refuses the " +
+					"password or fails TLS, at the start or during a read, leaves the budget and the cache on this " +
+					"machine (`cache_dir`) with a warning: reads still succeed. Sensitive. Falls back to " +
+					"`KORE_REDIS_URL`.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
 				},
 			},
 			"max_concurrency": schema.NumberAttribute{
@@ -276,6 +294,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		{"request_timeout", m.RequestTimeout}, {"insecure", m.Insecure}, {"ca_certificate", m.CACertificate},
 		{"max_concurrency", m.MaxConcurrency}, {"allow_inexact_reads", m.AllowInexactReads},
 		{"requests_per_hour", m.RequestsPerHour}, {"cache_dir", m.CacheDir}, {"cache_ttl", m.CacheTTL},
+		{"redis_url", m.RedisURL},
 	} {
 		if setting.value.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Unknown Kore.ai Provider Setting",
@@ -293,7 +312,7 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	cfg.UserAgent = userAgent(p.version, req.TerraformVersion)
-	redactor := kore.NewRedactor(cfg.ClientSecret, cfg.JWT)
+	redactor := kore.NewRedactor(cfg.Secrets()...)
 	cfg.Logger = newClientLogger(redactor)
 
 	client, err := kore.New(cfg)
@@ -307,6 +326,9 @@ func (p *koreProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"Use https:// for anything but a server on this machine.", base.String()))
 	}
 	reportStateDir(ctx, &resp.Diagnostics, client, cfg, cacheDirNamed(m, p.lookupEnv))
+	for _, n := range client.TakeNotices() {
+		resp.Diagnostics.AddWarning(n.Summary, n.Detail)
+	}
 	if cfg.Insecure {
 		resp.Diagnostics.AddWarning("TLS Verification Is Off",
 			"insecure = true (or KORE_INSECURE) skips verification of the Kore.ai server's certificate, so anyone on "+
@@ -394,6 +416,7 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 	clientSecret := trimmed(str(m.ClientSecret, "client_secret", envClientSecret))
 	token := trimmed(str(m.JWT, "jwt", envJWT))
 	caCert := str(m.CACertificate, "ca_certificate", envCACertificate)
+	redisURL := str(m.RedisURL, "redis_url", envRedisURL)
 
 	cfg := kore.Config{
 		Host:          host.value,
@@ -401,6 +424,7 @@ func resolveClientConfig(m providerModel, lookupEnv lookupEnvFunc) (kore.Config,
 		ClientSecret:  clientSecret.value,
 		JWT:           token.value,
 		CACertificate: caCert.value,
+		RedisURL:      strings.TrimSpace(redisURL.value),
 	}
 
 	if host.value == "" {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -65,10 +66,12 @@ func reportStateDir(ctx context.Context, diags *diag.Diagnostics, client *kore.C
 	default:
 		tflog.Debug(ctx, "Kore.ai request budget shared through the cache directory", map[string]any{
 			"cache_dir": cfg.CacheDir, "cache_ttl": cfg.CacheTTL.String(), "cache_enabled": client.CacheEnabled(),
+			"redis_in_use": client.RedisInUse(),
 		})
 		return
 	}
-	if !named && cfg.CacheTTL <= 0 {
+	var unsafe *kore.UnsafeDirError
+	if !named && cfg.CacheTTL <= 0 && !errors.As(client.StateDirError(), &unsafe) {
 		tflog.Info(ctx, "Kore.ai request budget kept in this process: "+problem)
 		return
 	}
@@ -77,8 +80,13 @@ func reportStateDir(ctx context.Context, diags *diag.Diagnostics, client *kore.C
 	if cfg.CacheTTL > 0 {
 		detail += ", and the cache is off (every read goes to Kore.ai)"
 	}
+	fix := "Set cache_dir (or KORE_CACHE_DIR) to a writable directory."
+	if unsafe != nil {
+		fix = "Make the directory yours and closed to others (chmod 700), or set cache_dir (or KORE_CACHE_DIR) to " +
+			"a directory of this user that no one else may write in."
+	}
 	diags.AddAttributeWarning(path.Root("cache_dir"), "Kore.ai Cache Directory Unusable",
-		fmt.Sprintf("%s: %s. Set cache_dir (or KORE_CACHE_DIR) to a writable directory.", capitalize(problem), detail))
+		fmt.Sprintf("%s: %s. %s", capitalize(problem), detail, fix))
 }
 
 func capitalize(s string) string {

@@ -71,7 +71,7 @@ func clearKoreEnv(t *testing.T) {
 	t.Helper()
 	for _, name := range []string{envHost, envClientID, envClientSecret, envJWT, envMaxRetries, envRequestsPerMinute,
 		envRequestTimeout, envInsecure, envCACertificate, envMaxConcurrency, envAllowInexactReads, envRequestsPerHour,
-		envCacheDir, envCacheTTL} {
+		envCacheDir, envCacheTTL, envRedisURL} {
 		t.Setenv(name, "")
 	}
 }

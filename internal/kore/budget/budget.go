@@ -19,6 +19,10 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // Default windows and margin. Kore.ai counts its limits over any rolling minute and any rolling hour.
@@ -59,16 +63,25 @@ type Config struct {
 	// OnDamaged, if set, is told when the shared record exists but cannot be read or does not check out, and so
 	// counts as a spent short window.
 	OnDamaged func(ctx context.Context, err error)
+	// Redis, if set, keeps the account's windows in Redis (see redisScript), shared by every machine that uses it;
+	// the record in Dir (or this process) is then not used until Redis fails.
+	Redis redis.Scripter
+	// OnRedisFallback, if set, is told when Redis fails (a *RedisError) and the budget continues in Dir, or in
+	// this process.
+	OnRedisFallback func(ctx context.Context, err error)
 }
 
 // Budget hands out the right to send one request. It is safe for concurrent use.
 type Budget struct {
 	cfg Config
 
-	mu    sync.Mutex // guards store and dirErr
+	mu    sync.Mutex // guards store, dirErr, redis and redisErr
 	store store
 	// dirErr is why the shared directory is not used; nil while it is.
 	dirErr error
+	// redis keeps the budget while it works; nil when none was given or once it failed, as redisErr says.
+	redis    redis.Scripter
+	redisErr error
 }
 
 // The windows a DeadlineError names: the short one (PerMinute) and the long one (PerHour).
@@ -117,7 +130,7 @@ func New(cfg Config) (*Budget, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
-	b := &Budget{cfg: cfg}
+	b := &Budget{cfg: cfg, redis: cfg.Redis}
 	b.store, b.dirErr = openStore(cfg.Dir, accountID(cfg.Account))
 	return b, nil
 }
@@ -191,6 +204,9 @@ func (b *Budget) Wait(ctx context.Context) (time.Duration, error) {
 // short window is full, so the next request waits until the oldest request of that window this machine knows of
 // leaves it, or a whole short window when it knows of none; and never less than the windows require anyway.
 func (b *Budget) AfterRefusal(ctx context.Context) (time.Duration, error) {
+	if res, ok, err := b.inRedis(ctx, opRefusal); ok {
+		return res.wait, err
+	}
 	var wait time.Duration
 	err := b.update(ctx, func(r *record, now int64) {
 		short := b.span(b.cfg.ShortWindow)
@@ -212,6 +228,9 @@ func (b *Budget) AfterRefusal(ctx context.Context) (time.Duration, error) {
 // never sooner than the windows require anyway. Until then every process sharing the record waits or, past its
 // deadline, fails at once: nothing more is sent for the account before the server could accept it.
 func (b *Budget) SpendHour(ctx context.Context) (time.Time, error) {
+	if res, ok, err := b.inRedis(ctx, opHour); ok {
+		return res.freesAt, err
+	}
 	var freesAt int64
 	err := b.update(ctx, func(r *record, now int64) {
 		long := b.span(b.cfg.LongWindow)
@@ -234,6 +253,9 @@ func (b *Budget) SpendHour(ctx context.Context) (time.Time, error) {
 
 // Delay says how long from now until the windows allow one more request, without taking a slot.
 func (b *Budget) Delay(ctx context.Context) (time.Duration, error) {
+	if res, ok, err := b.inRedis(ctx, opDelay); ok {
+		return res.wait, err
+	}
 	var wait time.Duration
 	err := b.update(ctx, func(r *record, now int64) { wait, _ = b.delay(r, now) })
 	return wait, err
@@ -243,6 +265,9 @@ func (b *Budget) span(window time.Duration) int64 { return int64(window + b.cfg.
 
 // tryReserve takes a slot if one is free now, or says how long until one may be and which window is spent.
 func (b *Budget) tryReserve(ctx context.Context) (time.Duration, string, error) {
+	if res, ok, err := b.inRedis(ctx, opReserve); ok {
+		return res.wait, res.window, err
+	}
 	var wait time.Duration
 	var window string
 	err := b.update(ctx, func(r *record, now int64) {
@@ -390,14 +415,14 @@ func (s *memStore) update(_ context.Context, change func(*record)) error {
 	return nil
 }
 
-// ensureDir creates dir (0700) and checks that files can be created in it.
+// ensureDir creates dir (0700) and checks that files can be created in it. A directory of another user, or one
+// that others may write in, is not used: files planted there could reset the budget or redirect its lock. The
+// directory is the budget's own: it is kept private even if something made it wider.
 func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := localfs.EnsurePrivateDir(dir); err != nil {
 		return err
 	}
-	// The directory is the budget's own: keep it private even if something made it wider. A directory whose mode
-	// cannot be set is not used, though files could be made in it.
-	return errors.Join(os.Chmod(dir, 0o700), checkWritable(dir))
+	return checkWritable(dir)
 }
 
 // checkWritable creates and removes a file in dir.

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // The record file: magic, entry count (uint32), entries (int64 Unix nanoseconds), all little-endian, then the
@@ -86,8 +86,8 @@ func (s *fileStore) update(ctx context.Context, change func(*record)) error {
 }
 
 func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) error {
-	lock := flock.New(s.lock, flock.SetPermissions(0o600))
-	locked, err := lock.TryLockContext(ctx, lockRetry)
+	// The lock file is opened without following a symbolic link: one planted in its place is replaced.
+	lock, locked, err := localfs.TryLockContext(ctx, s.lock, lockRetry)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return &LockWaitError{Path: s.lock, Err: ctxErr}
@@ -108,7 +108,7 @@ func (s *fileStore) updateLocked(ctx context.Context, change func(*record)) erro
 // readRecord returns the record in path: empty if there is none, and one marked damaged (see record.damagedAt) if it
 // exists but cannot be opened, read or checked.
 func readRecord(path string) record {
-	f, err := os.Open(path)
+	f, err := localfs.OpenRead(path) // a symbolic link in its place is damage, and is replaced by the rewrite
 	if errors.Is(err, fs.ErrNotExist) {
 		return record{}
 	}

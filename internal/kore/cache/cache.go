@@ -24,12 +24,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/gofrs/flock"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/hkdf"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kore-community/terraform-provider-kore/internal/kore/localfs"
 )
 
 // MaxEntryBytes bounds an entry, read or written: a larger answer is returned but not cached.
@@ -69,6 +73,11 @@ type Config struct {
 	// OnLockError, if set, is told when an entry's lock cannot be taken for another reason than the end of ctx:
 	// the read then goes ahead without it, so the processes that want the same entry no longer wait for one another.
 	OnLockError func(ctx context.Context, err error)
+	// Redis, if set, keeps the entries and their locks in Redis (see redis.go), shared by every machine that uses
+	// it; Dir is then used only once Redis fails.
+	Redis redis.Cmdable
+	// OnRedisFallback, if set, is told when Redis fails (a *RedisError) and the cache continues in Dir.
+	OnRedisFallback func(ctx context.Context, err error)
 }
 
 // Cache is safe for concurrent use, and by several processes sharing Dir.
@@ -81,6 +90,11 @@ type Cache struct {
 	flights singleflight.Group // readers of this process that want the same entry share one lock wait
 	// maxEntry is MaxEntryBytes; tests lower it.
 	maxEntry int
+
+	onRedisFallback func(ctx context.Context, err error)
+	redisMu         sync.Mutex // guards redis and redisErr
+	redis           redis.Cmdable
+	redisErr        error
 }
 
 // LockWaitError reports that ctx ended while waiting for an entry's lock, which another process holds (one doing
@@ -112,11 +126,9 @@ func New(cfg Config) (*Cache, error) {
 	if cfg.Secret == "" {
 		return nil, errors.New("the cache needs a secret to derive its key from")
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
-		return nil, err
-	}
-	// The directory is the cache's own: keep it private even if something made it wider.
-	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
+	// The directory is the cache's own: one of another user, or that others may write in, is not used (they could
+	// plant entries or redirect locks), and it is kept private even if something made it wider.
+	if err := localfs.EnsurePrivateDir(cfg.Dir); err != nil {
 		return nil, err
 	}
 	probe, err := os.CreateTemp(cfg.Dir, ".probe-*")
@@ -126,7 +138,8 @@ func New(cfg Config) (*Cache, error) {
 	probe.Close()
 	os.Remove(probe.Name())
 
-	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, onLock: cfg.OnLockError, maxEntry: MaxEntryBytes}
+	c := &Cache{dir: cfg.Dir, account: cfg.Account, now: cfg.Now, onLock: cfg.OnLockError, maxEntry: MaxEntryBytes,
+		redis: cfg.Redis, onRedisFallback: cfg.OnRedisFallback}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -136,6 +149,9 @@ func New(cfg Config) (*Cache, error) {
 	}
 	return c, nil
 }
+
+// path is the file of the entry named name.
+func (c *Cache) path(name string) string { return filepath.Join(c.dir, name) }
 
 // name is the file name of key's entry: a hash, so that neither the account nor the request shows.
 func (c *Cache) name(key string) string {
@@ -149,13 +165,18 @@ func (c *Cache) name(key string) string {
 // A lock that cannot be taken for any reason but ctx is no reason to fail: read is called without it.
 func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func(ctx context.Context) ([]byte, error)) (Result, error) {
 	name := c.name(key)
+	if client := c.redisClient(); client != nil {
+		if res, err, done := c.doInRedis(ctx, client, name, ttl, read); done {
+			return res, err
+		}
+	}
 	path := filepath.Join(c.dir, name)
 	if res, ok := c.load(path, name, ttl); ok {
 		return res, nil
 	}
 	v, err, _ := c.flights.Do(name, func() (any, error) {
-		lock := flock.New(path+".lock", flock.SetPermissions(0o600))
-		locked, lockErr := lock.TryLockContext(ctx, lockRetry)
+		// The lock file is opened without following a symbolic link: one planted in its place is replaced.
+		lock, locked, lockErr := localfs.TryLockContext(ctx, path+".lock", lockRetry)
 		if lockErr != nil && ctx.Err() != nil {
 			return Result{}, &LockWaitError{Path: path + ".lock", Err: ctx.Err()}
 		}
@@ -169,15 +190,15 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 				return res, nil
 			}
 		}
-		data, err := read(ctx)
+		data, asOf, err := c.timedRead(ctx, read)
 		if err != nil {
 			return Result{}, err
 		}
 		res := Result{Data: data}
 		if len(data) <= c.maxEntry-overhead {
-			res.StoreErr = c.store(path, name, data)
+			res.StoreErr = c.store(path, name, data, asOf)
 			if errors.Is(res.StoreErr, fs.ErrNotExist) && os.MkdirAll(c.dir, 0o700) == nil {
-				res.StoreErr = c.store(path, name, data) // the directory was removed during the read
+				res.StoreErr = c.store(path, name, data, asOf) // the directory was removed during the read
 			}
 			if res.StoreErr == nil {
 				c.prune(name, ttl)
@@ -194,18 +215,68 @@ func (c *Cache) Do(ctx context.Context, key string, ttl time.Duration, read func
 	return res, nil
 }
 
+// fetchMark records when a read made its first request: the moment from which its answer's age counts.
+type fetchMark struct {
+	now func() time.Time
+	mu  sync.Mutex
+	at  time.Time
+}
+
+type fetchMarkKey struct{}
+
+// MarkFetched tells the cache that the read running under ctx sends a request now. The first such moment dates
+// the read's answer: a read of several pages answers for the account as it was when its first page was fetched,
+// not when its last came back, so its entry's age counts from then. A read that sends nothing is dated by its
+// start.
+func MarkFetched(ctx context.Context) {
+	mark, ok := ctx.Value(fetchMarkKey{}).(*fetchMark)
+	if !ok {
+		return
+	}
+	mark.mu.Lock()
+	defer mark.mu.Unlock()
+	if mark.at.IsZero() {
+		mark.at = mark.now()
+	}
+}
+
+// timedRead calls read with a context that records its first request, and returns the moment its answer is of.
+func (c *Cache) timedRead(ctx context.Context, read func(ctx context.Context) ([]byte, error)) ([]byte, time.Time, error) {
+	mark := &fetchMark{now: c.now}
+	started := c.now()
+	data, err := read(context.WithValue(ctx, fetchMarkKey{}, mark))
+	mark.mu.Lock()
+	defer mark.mu.Unlock()
+	if mark.at.IsZero() {
+		return data, started, err
+	}
+	return data, mark.at, err
+}
+
 // overhead is what an entry adds to the data: magic, nonce, time, tag.
 const overhead = len(entryMagic) + chacha20poly1305.NonceSizeX + 8 + chacha20poly1305.Overhead
 
-// load returns the entry in path if it opens, verifies and is younger than ttl.
+// load returns the entry in path if it opens, verifies and is younger than ttl. An entry that is a symbolic link,
+// belongs to another user or may be read by others was not written by this cache and is not served.
 func (c *Cache) load(path, name string, ttl time.Duration) (Result, bool) {
-	f, err := os.Open(path)
+	f, err := localfs.OpenRead(path)
 	if err != nil {
 		return Result{}, false
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || localfs.PrivateFile(info) != "" {
+		return Result{}, false
+	}
 	sealed, err := io.ReadAll(io.LimitReader(f, int64(c.maxEntry)+1))
-	if err != nil || len(sealed) > c.maxEntry {
+	if err != nil {
+		return Result{}, false
+	}
+	return c.fresh(sealed, name, ttl)
+}
+
+// fresh returns the entry sealed under name if it opens, verifies and is younger than ttl.
+func (c *Cache) fresh(sealed []byte, name string, ttl time.Duration) (Result, bool) {
+	if len(sealed) > c.maxEntry {
 		return Result{}, false
 	}
 	written, data, ok := c.open(sealed, name)
@@ -246,22 +317,11 @@ func (c *Cache) additionalData(name string) []byte {
 // store seals data and replaces path with it in one step (temporary file, then rename), so that no reader sees
 // half an entry. It does not fsync: after a crash an entry may be torn or empty, and one that does not open (its
 // AEAD tag) is a miss, read again; a cache loses nothing it cannot get back.
-func (c *Cache) store(path, name string, data []byte) error {
-	aead, err := chacha20poly1305.NewX(c.key[:])
+func (c *Cache) store(path, name string, data []byte, asOf time.Time) error {
+	sealed, err := c.seal(name, data, asOf)
 	if err != nil {
 		return err
 	}
-	plain := make([]byte, 8, 8+len(data))
-	binary.LittleEndian.PutUint64(plain, uint64(c.now().UnixNano()))
-	plain = append(plain, data...)
-
-	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
-	copy(sealed, entryMagic[:])
-	if _, err := rand.Read(sealed[len(entryMagic):]); err != nil {
-		return err
-	}
-	sealed = aead.Seal(sealed, sealed[len(entryMagic):], plain, c.additionalData(name))
-	clear(plain)
 
 	tmp, err := os.CreateTemp(c.dir, ".entry-*") // 0600
 	if err != nil {
@@ -276,10 +336,31 @@ func (c *Cache) store(path, name string, data []byte) error {
 		return err
 	}
 	// The file's time is the entry's, by this cache's clock: pruning goes by it without opening the entry.
-	if err := os.Chtimes(tmp.Name(), time.Time{}, c.now()); err != nil {
+	if err := os.Chtimes(tmp.Name(), time.Time{}, asOf); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// seal makes the entry of data as of asOf under name: magic, nonce, then the time and data sealed with the name as
+// additional data. Entries on disk and in Redis are the same bytes.
+func (c *Cache) seal(name string, data []byte, asOf time.Time) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(c.key[:])
+	if err != nil {
+		return nil, err
+	}
+	plain := make([]byte, 8, 8+len(data))
+	binary.LittleEndian.PutUint64(plain, uint64(asOf.UnixNano()))
+	plain = append(plain, data...)
+
+	sealed := make([]byte, len(entryMagic)+aead.NonceSize(), overhead+len(data))
+	copy(sealed, entryMagic[:])
+	if _, err := rand.Read(sealed[len(entryMagic):]); err != nil {
+		return nil, err
+	}
+	sealed = aead.Seal(sealed, sealed[len(entryMagic):], plain, c.additionalData(name))
+	clear(plain)
+	return sealed, nil
 }
 
 // prune removes up to prunePerWrite entries last written more than ttl and pruneMargin ago, with their lock files,
@@ -326,8 +407,8 @@ func (c *Cache) removeUnlocked(entry string) bool {
 	if strings.HasPrefix(entry, ".entry-") {
 		return os.Remove(path) == nil
 	}
-	lock := flock.New(path+".lock", flock.SetPermissions(0o600))
-	if locked, err := lock.TryLock(); err != nil || !locked {
+	lock, locked, err := localfs.TryLock(path + ".lock")
+	if err != nil || !locked {
 		return false
 	}
 	defer func() { _ = lock.Unlock() }()
@@ -347,5 +428,9 @@ func isEntryName(name string) bool {
 
 // Forget removes key's entry, for an entry that opened but whose contents the caller cannot use.
 func (c *Cache) Forget(key string) {
-	_ = os.Remove(filepath.Join(c.dir, c.name(key))) // a missing entry is what was wanted
+	name := c.name(key)
+	if client := c.redisClient(); client != nil {
+		_ = client.Del(context.Background(), RedisKeyPrefix+"entry:"+name).Err() // it expires all the same
+	}
+	_ = os.Remove(filepath.Join(c.dir, name)) // a missing entry is what was wanted
 }
