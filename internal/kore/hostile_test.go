@@ -88,7 +88,11 @@ func TestHostileAnswersAreRefusedWithinBoundedMemory(t *testing.T) {
 				return true
 			}
 			waits := &waitRecorder{}
-			client := newTestClient(t, testConfig(api.start(), waits))
+			cfg := testConfig(api.start(), waits)
+			// Inflating 32 MiB under the race detector on a busy machine can outlast the usual 5 s, which would
+			// turn the refusal into a stalled attempt and a retry.
+			cfg.RequestTimeout = time.Minute
+			client := newTestClient(t, cfg)
 
 			_, err := client.ListGroups(context.Background(), 50)
 			var tooLarge *kore.AnswerTooLargeError
