@@ -165,3 +165,46 @@ func TestAWaitForAnEntrysLockThatOutlivesTheContextNamesTheLock(t *testing.T) {
 		t.Fatalf("error = %v after %d reads, want a *LockWaitError naming %s and no read", err, calls.Load(), lockPath)
 	}
 }
+
+// Stray temporary files and locks whose entry is gone count against the bound like entries: each removal is one of
+// the write's prunePerWrite.
+func TestAWritePrunesABoundedNumberOfStrayFiles(t *testing.T) {
+	for _, kind := range []struct {
+		name string
+		file func(c *Cache, i int) string
+	}{
+		{"temporary files", func(_ *Cache, i int) string { return fmt.Sprintf(".entry-%d", i) }},
+		{"locks without their entry", func(c *Cache, i int) string { return c.name(fmt.Sprint("gone-", i)) + ".lock" }},
+	} {
+		t.Run(kind.name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := &clock{now: time.Unix(1_800_000_000, 0)}
+			c := newTestCache(t, dir, testSecret, clk)
+			const stray = 3 * prunePerWrite
+			for i := range stray {
+				p := filepath.Join(dir, kind.file(c, i))
+				if err := os.WriteFile(p, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(p, time.Time{}, clk.now.Add(-time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk.now = clk.now.Add(pruneMargin + time.Second)
+			var calls atomic.Int32
+			if _, err := c.Do(context.Background(), "fresh", time.Minute, counted(&calls)); err != nil {
+				t.Fatal(err)
+			}
+			left := 0
+			for i := range stray {
+				if exists(filepath.Join(dir, kind.file(c, i))) {
+					left++
+				}
+			}
+			if left != stray-prunePerWrite {
+				t.Errorf("%d of %d stray files left after a write, want %d: at most %d pruned a write, and "+
+					"each one removed counts", left, stray, stray-prunePerWrite, prunePerWrite)
+			}
+		})
+	}
+}
