@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,5 +107,30 @@ func TestCachedReadIsDatedByItsFirstPage(t *testing.T) {
 	}
 	if _, err := os.Stat(cfg.CacheDir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A budget record lost while the client runs is a notice, told once, naming what to check.
+func TestABudgetRecordLostDuringTheRunIsANotice(t *testing.T) {
+	server := newFakeAPI(t, makeGroups(3, 1), 50).start()
+	cfg := testConfig(server, nil)
+	cfg.CacheDir = t.TempDir()
+	c := newTestClient(t, cfg)
+	if err := os.RemoveAll(filepath.Join(cfg.CacheDir, "budget")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.CacheDir, "budget"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListGroups(context.Background(), 50); err != nil {
+		t.Fatal(err)
+	}
+	notices := c.TakeNotices()
+	if len(notices) != 1 || notices[0].Summary != "Kore.ai Request Budget No Longer Shared" ||
+		!strings.HasPrefix(notices[0].Detail, "The request budget record in the cache directory became unusable "+
+			"while the provider ran (") ||
+		!strings.HasSuffix(notices[0].Detail, "Check that cache_dir (or KORE_CACHE_DIR) is a writable directory of "+
+			"this user with room to write.") {
+		t.Fatalf("notices %q", noticeTexts(notices))
 	}
 }
