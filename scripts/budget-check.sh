@@ -57,31 +57,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-step "Ensuring a Terraform CLI"
-terraform_bin="$(bash "$repo_root/scripts/ensure-terraform.sh" terraform)"
-echo "Using $terraform_bin"
-
-step "Building the provider and the local Kore.ai-like server"
-mkdir -p "$scratch/plugins" "$scratch/bin"
-go build -o "$scratch/plugins/terraform-provider-kore" .
-go build -o "$scratch/bin/kore-local-api" ./cmd/kore-local-api
-
-cat >"$scratch/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "kore-community/kore" = "$scratch/plugins"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
-export TF_INPUT=0
-export CHECKPOINT_DISABLE=1
-for name in $(compgen -e | grep '^KORE_' || true); do
-	unset "$name"
-done
-export KORE_CLIENT_ID="$client_id"
-export KORE_CLIENT_SECRET="$client_secret"
+check_name=budget-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
+prepare_local_cli
 
 # start_server NAME starts a server of its own (a new port is a new account: budgets of earlier parts do not carry
 # over) logging to $scratch/NAME.server.log, and sets KORE_HOST.
@@ -125,35 +104,6 @@ output "group_count" {
   value = length(data.kore_groups.all.groups)
 }
 TF
-}
-
-apply() {
-	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
-}
-
-# check_applies NAME... asserts that every apply succeeded with every group.
-check_applies() {
-	local name count
-	for name in "$@"; do
-		count="$(cd "$scratch/$name" && "$terraform_bin" output -raw group_count 2>/dev/null || echo none)"
-		[[ "$count" == "$groups" ]] || fail "$name read $count groups, want $groups"
-	done
-}
-
-# run_at_once NAME... starts the applies together and fails if any fails.
-run_at_once() {
-	local pids=() name failed=0
-	for name in "$@"; do
-		apply "$name" &
-		pids+=($!)
-	done
-	for i in "${!pids[@]}"; do
-		wait "${pids[$i]}" || {
-			echo "budget-check: terraform apply in ${*:$((i + 1)):1} failed" >&2
-			failed=1
-		}
-	done
-	((failed == 0)) || exit 1
 }
 
 step "Part 1: three applies at once, $pages pages each, against a server allowing $rate_limit requests a minute"

@@ -53,31 +53,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-step "Ensuring a Terraform CLI"
-terraform_bin="$(bash "$repo_root/scripts/ensure-terraform.sh" terraform)"
-echo "Using $terraform_bin"
-
-step "Building the provider and the local Kore.ai-like server"
-mkdir -p "$scratch/plugins" "$scratch/bin"
-go build -o "$scratch/plugins/terraform-provider-kore" .
-go build -o "$scratch/bin/kore-local-api" ./cmd/kore-local-api
-
-cat >"$scratch/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "kore-community/kore" = "$scratch/plugins"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
-export TF_INPUT=0
-export CHECKPOINT_DISABLE=1
-for name in $(compgen -e | grep '^KORE_' || true); do
-	unset "$name"
-done
-export KORE_CLIENT_ID="$client_id"
-export KORE_CLIENT_SECRET="$client_secret"
+check_name=first-contact-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
+prepare_local_cli
 
 # start_server NAME FLAGS... starts a server of its own (a new port is a new account) logging to
 # $scratch/NAME.server.log, and prints its URL.
@@ -126,10 +105,6 @@ output "digest" {
   value = sha256(jsonencode(sort([for g in data.kore_groups.all.groups : "\${g.id}=\${g.name}"])))
 }
 TF
-}
-
-apply() {
-	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
 }
 
 step "Part 2 (in the background): the per-minute text under HTTP 400, 30 requests a minute allowed"

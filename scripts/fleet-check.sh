@@ -115,31 +115,10 @@ CONF
 
 rcli() { REDISCLI_AUTH="$redis_password" "$redis_cli" --no-auth-warning -h 127.0.0.1 -p "$redis_port" "$@"; }
 
-step "Ensuring a Terraform CLI"
-terraform_bin="$(bash "$repo_root/scripts/ensure-terraform.sh" terraform)"
-echo "Using $terraform_bin"
-
-step "Building the provider and the local Kore.ai-like server"
-mkdir -p "$scratch/plugins" "$scratch/bin"
-go build -o "$scratch/plugins/terraform-provider-kore" .
-go build -o "$scratch/bin/kore-local-api" ./cmd/kore-local-api
-
-cat >"$scratch/terraform.rc" <<RC
-provider_installation {
-  dev_overrides {
-    "kore-community/kore" = "$scratch/plugins"
-  }
-  direct {}
-}
-RC
-export TF_CLI_CONFIG_FILE="$scratch/terraform.rc"
-export TF_INPUT=0
-export CHECKPOINT_DISABLE=1
-for name in $(compgen -e | grep '^KORE_' || true); do
-	unset "$name"
-done
-export KORE_CLIENT_ID="$client_id"
-export KORE_CLIENT_SECRET="$client_secret"
+check_name=fleet-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
+prepare_local_cli
 
 step "Starting redis-server ($("$redis_server" --version | awk '{print $3}')) with a password"
 start_redis
@@ -191,33 +170,6 @@ output "group_count" {
   value = length(data.kore_groups.all.groups)
 }
 TF
-}
-
-apply() {
-	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
-}
-
-check_applies() {
-	local name count
-	for name in "$@"; do
-		count="$(cd "$scratch/$name" && "$terraform_bin" output -raw group_count 2>/dev/null || echo none)"
-		[[ "$count" == "$groups" ]] || fail "$name read $count groups, want $groups"
-	done
-}
-
-run_at_once() {
-	local pids=() name failed=0
-	for name in "$@"; do
-		apply "$name" &
-		pids+=($!)
-	done
-	for i in "${!pids[@]}"; do
-		wait "${pids[$i]}" || {
-			echo "fleet-check: terraform apply in ${*:$((i + 1)):1} failed" >&2
-			failed=1
-		}
-	done
-	((failed == 0)) || exit 1
 }
 
 # said NAME PHRASE tells whether the apply's output says PHRASE, however the CLI wrapped its lines.
