@@ -249,3 +249,24 @@ func TestRedisKeepsAnAnswerOfTheLargestEntrySizeAndNotALargerOne(t *testing.T) {
 		}
 	}
 }
+
+// A read that took its whole TTL leaves nothing in Redis: the entry would be born expired.
+func TestRedisKeepsNoEntryOfAReadThatOutlastedItsTTL(t *testing.T) {
+	server, client := newMiniRedis(t)
+	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	c := newRedisCache(t, client, t.TempDir(), clk, nil)
+	const ttl = time.Minute
+	for _, took := range []time.Duration{ttl - time.Millisecond, ttl} {
+		key := fmt.Sprint("took-", took)
+		res, err := c.Do(context.Background(), key, ttl, func(context.Context) ([]byte, error) {
+			clk.now = clk.now.Add(took)
+			return []byte(marker), nil
+		})
+		if err != nil || string(res.Data) != marker {
+			t.Fatalf("a read of %s: %+v, %v", took, res, err)
+		}
+	}
+	if keys := server.Keys(); len(keys) != 1 || server.TTL(keys[0]) != time.Millisecond {
+		t.Errorf("Redis keys %q; want only the entry of the read that left it a millisecond", keys)
+	}
+}
