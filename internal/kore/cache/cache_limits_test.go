@@ -25,33 +25,18 @@ func answer(calls *atomic.Int32, data []byte) func(context.Context) ([]byte, err
 func TestAnAnswerOfTheLargestEntrySizeIsCachedAndALargerOneIsNot(t *testing.T) {
 	dir := t.TempDir()
 	c := newTestCache(t, dir, testSecret, &clock{now: time.Now()})
-	c.maxEntry = overhead + 10
 	ctx := context.Background()
-	for _, n := range []int{10, 11} {
-		data := bytes.Repeat([]byte{'x'}, n)
-		var calls atomic.Int32
-		key := strings.Repeat("k", n)
-		res, err := c.Do(ctx, key, time.Hour, answer(&calls, data))
-		if err != nil || !bytes.Equal(res.Data, data) {
-			t.Fatalf("answer of %d bytes: %+v, %v", n, res, err)
-		}
-		fits := n <= 10
-		if fits != (res.StoreErr == nil) {
-			t.Errorf("answer of %d bytes: StoreErr = %v, want stored = %v", n, res.StoreErr, fits)
-		}
-		if !fits && !strings.Contains(res.StoreErr.Error(), "11 bytes") {
-			t.Errorf("StoreErr %q does not say the answer's size", res.StoreErr)
-		}
+	answerAroundTheLargestEntry(t, c, func(n int, key string, data []byte, fits bool, calls *atomic.Int32) {
 		wantReads := int32(2)
 		if fits {
 			wantReads = 1
 		}
-		res, err = c.Do(ctx, key, time.Hour, answer(&calls, data))
+		res, err := c.Do(ctx, key, time.Hour, answer(calls, data))
 		if err != nil || res.FromCache != fits || !bytes.Equal(res.Data, data) || calls.Load() != wantReads {
 			t.Errorf("answer of %d bytes asked again: %+v, %v after %d reads; want from the cache = %v",
 				n, res, err, calls.Load(), fits)
 		}
-	}
+	})
 	// An entry larger than the limit (written by a cache allowed more) is not served.
 	big := newTestCache(t, dir, testSecret, &clock{now: time.Now()})
 	var calls atomic.Int32
@@ -116,5 +101,30 @@ func TestDoWaitsForAnotherHolderOfTheEntryOnlyUntilTheDeadline(t *testing.T) {
 	}
 	if _, statErr := os.Stat(filepath.Join(dir, c.name("k"))); !errors.Is(statErr, os.ErrNotExist) {
 		t.Errorf("an entry was written: %v", statErr)
+	}
+}
+
+// answerAroundTheLargestEntry lowers c's largest entry to 10 bytes of data, then has c answer 10 bytes (which fit)
+// and 11 (which do not), checking that each is answered and stored or not, the refusal saying the size; then it hands
+// each answer to then for the checks of the cache's kind.
+func answerAroundTheLargestEntry(t *testing.T, c *Cache, then func(n int, key string, data []byte, fits bool, calls *atomic.Int32)) {
+	t.Helper()
+	c.maxEntry = overhead + 10
+	for _, n := range []int{10, 11} {
+		data := bytes.Repeat([]byte{'x'}, n)
+		var calls atomic.Int32
+		key := strings.Repeat("k", n)
+		res, err := c.Do(context.Background(), key, time.Hour, answer(&calls, data))
+		if err != nil || !bytes.Equal(res.Data, data) {
+			t.Fatalf("answer of %d bytes: %+v, %v", n, res, err)
+		}
+		fits := n <= 10
+		if fits != (res.StoreErr == nil) {
+			t.Errorf("answer of %d bytes: StoreErr = %v, want stored = %v", n, res.StoreErr, fits)
+		}
+		if !fits && !strings.Contains(res.StoreErr.Error(), "11 bytes") {
+			t.Errorf("StoreErr %q does not say the answer's size", res.StoreErr)
+		}
+		then(n, key, data, fits, &calls)
 	}
 }

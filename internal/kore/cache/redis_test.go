@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -227,27 +226,11 @@ func TestRedisKeepsAnAnswerOfTheLargestEntrySizeAndNotALargerOne(t *testing.T) {
 	server, client := newMiniRedis(t)
 	clk := &clock{now: time.Unix(1_800_000_000, 0)}
 	c := newRedisCache(t, client, t.TempDir(), clk, nil)
-	c.maxEntry = overhead + 10
-	ctx := context.Background()
-	for _, n := range []int{10, 11} {
-		data := bytes.Repeat([]byte{'x'}, n)
-		var calls atomic.Int32
-		key := fmt.Sprint("answer-", n)
-		res, err := c.Do(ctx, key, time.Hour, answer(&calls, data))
-		if err != nil || !bytes.Equal(res.Data, data) {
-			t.Fatalf("answer of %d bytes: %+v, %v", n, res, err)
-		}
-		fits := n <= 10
-		if fits != (res.StoreErr == nil) {
-			t.Errorf("answer of %d bytes: StoreErr = %v, want stored = %v", n, res.StoreErr, fits)
-		}
-		if !fits && !strings.Contains(res.StoreErr.Error(), "11 bytes") {
-			t.Errorf("StoreErr %q does not say the answer's size", res.StoreErr)
-		}
+	answerAroundTheLargestEntry(t, c, func(n int, _ string, _ []byte, _ bool, _ *atomic.Int32) {
 		if got := len(server.Keys()); got != 1 {
 			t.Errorf("after the answer of %d bytes Redis holds %d keys, want the one entry of 10 bytes", n, got)
 		}
-	}
+	})
 }
 
 // A read that took its whole TTL leaves nothing in Redis: the entry would be born expired.
