@@ -140,23 +140,6 @@ func readLogs(t *testing.T, dir string) string {
 	return b.String()
 }
 
-// redisCachedConfig reads every group with the cache on in dir; redis_url comes from the environment.
-func redisCachedConfig(url, dir string) string {
-	return fmt.Sprintf(`
-provider "kore" {
-  host                = %q
-  client_id           = %q
-  client_secret       = %q
-  max_retries         = 0
-  requests_per_minute = 100000
-  cache_dir           = %q
-  cache_ttl           = "1h"
-}
-
-data "kore_groups" "all" {}
-`, url, testClientID, testClientSecret, dir)
-}
-
 // Three "machines" (separate cache_dirs) sharing a real Redis read the account once; Redis holds no host, client
 // id, group or email in clear, and the password is in neither the TRACE log nor the state.
 func TestAccProviderRedis_machinesShareOneRead(t *testing.T) {
@@ -168,7 +151,7 @@ func TestAccProviderRedis_machinesShareOneRead(t *testing.T) {
 	var steps []resource.TestStep
 	for range 3 {
 		steps = append(steps, resource.TestStep{
-			Config: redisCachedConfig(s.URL, t.TempDir()),
+			Config: cachedProviderConfig(s.URL, t.TempDir(), testClientSecret),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.kore_groups.all", tfjsonpath.New("groups"), knownvalue.ListSizeExact(123)),
 				noRedisPasswordInState{},
@@ -237,8 +220,8 @@ func TestAccProviderRedis_killedDuringAReadStillSucceeds(t *testing.T) {
 	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factoriesWithEnv(map[string]string{envRedisURL: r.url}),
 		Steps: []resource.TestStep{
-			{Config: redisCachedConfig(s.URL, t.TempDir()), ConfigStateChecks: check},
-			{Config: redisCachedConfig(s.URL, t.TempDir()), ConfigStateChecks: check},
+			{Config: cachedProviderConfig(s.URL, t.TempDir(), testClientSecret), ConfigStateChecks: check},
+			{Config: cachedProviderConfig(s.URL, t.TempDir(), testClientSecret), ConfigStateChecks: check},
 		},
 	})
 	logs := readLogs(t, logDir)
