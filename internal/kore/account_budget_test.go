@@ -27,7 +27,14 @@ func TestA429WaitsForTheAccountsWindows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newFakeAPI(t, makeGroups(3, 1), 50)
-			api.respond = failFirst(tt.failure)
+			var firstArrived time.Time
+			failure := failFirst(tt.failure)
+			api.respond = func(w http.ResponseWriter, r *http.Request, call int64, page int) bool {
+				if call == 1 {
+					firstArrived = time.Now()
+				}
+				return failure(w, r, call, page)
+			}
 			server := api.start()
 			waits := &waitRecorder{}
 			logger := &captureLogger{}
@@ -37,13 +44,18 @@ func TestA429WaitsForTheAccountsWindows(t *testing.T) {
 			cfg.RequestsPerMinute, cfg.Logger = 1, logger
 			client := newTestClient(t, cfg)
 
+			started := time.Now()
 			list, err := client.ListGroups(context.Background(), 50)
 			if err != nil || len(list.Groups) != 3 {
 				t.Fatalf("ListGroups = %v, %v; want 3 groups after one retry", list, err)
 			}
-			recorded := waits.recorded()
-			if len(recorded) != 1 || recorded[0] < 150*time.Millisecond || recorded[0] > 210*time.Millisecond {
-				t.Errorf("waits = %v, want one of about 210 ms (the window and its margin), not the backoff", recorded)
+			// The first request was reserved after started and before it arrived; the wait ends when it has left
+			// the window (200 ms and the 10 ms margin later), not after the millisecond backoff.
+			const window = 210 * time.Millisecond
+			ends, earliest, latest := waits.endsAt(), started.Add(window), firstArrived.Add(window+100*time.Millisecond)
+			if len(ends) != 1 || ends[0].Before(earliest) || ends[0].After(latest) {
+				t.Errorf("waits %v end at %v, want one ending when the first request leaves the window, between %v and %v",
+					waits.recorded(), ends, earliest, latest)
 			}
 			if !slices.ContainsFunc(logger.all(), func(line string) bool { return strings.Contains(line, tt.logged) }) {
 				t.Errorf("no log line says %q: %q", tt.logged, logger.all())
@@ -60,14 +72,22 @@ func TestARetryAfterTheWindowsContradictWaitsForThem(t *testing.T) {
 	cfg := kore.WithBudgetWindows(testConfig(server, nil), 1500*time.Millisecond, time.Hour, 10*time.Millisecond)
 	cfg.RequestsPerMinute, cfg.Logger = 1, logger
 	client := newTestClient(t, cfg)
+	before := time.Now()
 	if _, err := client.ListGroups(context.Background(), 1); err != nil { // spends the window's one request
 		t.Fatal(err)
 	}
+	after := time.Now()
 	answer := func(retryAfter string) *http.Response {
 		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {retryAfter}}}
 	}
-	if wait := kore.BudgetWaitAfter429(context.Background(), client, answer("1"), time.Second); wait < 1400*time.Millisecond || wait > 1510*time.Millisecond {
-		t.Errorf("Retry-After: 1 with 1.5 s of the window left: wait %s, want the window's 1.5 s", wait)
+	// The window frees 1.51 s after the request was reserved, somewhere between before and after; the wait, measured
+	// at some moment between asked and answered, ends then.
+	const window = 1510 * time.Millisecond
+	asked := time.Now()
+	wait := kore.BudgetWaitAfter429(context.Background(), client, answer("1"), time.Second)
+	answered := time.Now()
+	if asked.Add(wait).After(after.Add(window)) || answered.Add(wait).Before(before.Add(window)) {
+		t.Errorf("Retry-After: 1 with the window's 1.5 s left: wait %s, want it to end when the window frees", wait)
 	}
 	if !slices.ContainsFunc(logger.all(), func(line string) bool {
 		return strings.Contains(line, "sooner than the account's request budget allows")

@@ -234,13 +234,23 @@ func ptr[T any](v T) *T { return &v }
 type waitRecorder struct {
 	mu    sync.Mutex
 	waits []time.Duration
+	ends  []time.Time
 }
 
 func (w *waitRecorder) hook(requested time.Duration) time.Duration {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.waits = append(w.waits, requested)
+	w.ends = append(w.ends, time.Now().Add(requested))
 	return time.Microsecond
+}
+
+// endsAt returns when each recorded wait would have ended: a wait measured from a moment the test cannot see
+// (when a request was reserved) is checked by its end, which does not depend on how slow the machine is.
+func (w *waitRecorder) endsAt() []time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Time(nil), w.ends...)
 }
 
 func (w *waitRecorder) recorded() []time.Duration {
