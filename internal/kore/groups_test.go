@@ -89,6 +89,38 @@ func TestListGroupsKeepsPageOrderWhenPagesAnswerOutOfOrder(t *testing.T) {
 	}
 }
 
+// The pages the first one announces are read MaxConcurrency at a time, not one after another: the first three
+// requests after page 1 are held until three are in flight at once, which a read of one page at a time never has.
+func TestTheAnnouncedPagesAreReadConcurrently(t *testing.T) {
+	api := newFakeAPI(t, makeGroups(100, 0), 10)
+	var arrived sync.Once
+	allArrived := make(chan struct{})
+	api.respond = func(_ http.ResponseWriter, r *http.Request, _ int64, offset int) bool {
+		if offset >= 2 && api.inFlight.Load() >= 3 {
+			arrived.Do(func() { close(allArrived) })
+		}
+		if offset >= 2 {
+			select { // a read of one page at a time would wait here for ever, so it is let through after a while
+			case <-allArrived:
+			case <-time.After(time.Second):
+			case <-r.Context().Done():
+			}
+		}
+		return false
+	}
+	cfg := testConfig(api.start(), nil)
+	cfg.MaxConcurrency = 3
+	list, err := newTestClient(t, cfg).ListGroups(context.Background(), 10)
+	if err != nil || len(list.Groups) != 100 {
+		t.Fatalf("ListGroups = %v, %v; want 100 groups", list, err)
+	}
+	select {
+	case <-allArrived:
+	default:
+		t.Errorf("at most %d requests were in flight at once, want 3", api.maxInFlight.Load())
+	}
+}
+
 func TestListGroupsNeverExceedsMaxConcurrency(t *testing.T) {
 	for _, maxConcurrency := range []int{1, 3} {
 		t.Run("one read with max concurrency "+strconv.Itoa(maxConcurrency), func(t *testing.T) {

@@ -320,29 +320,20 @@ func (p *pass[T]) rereadMoved(ctx context.Context, earlier *pass[T]) (*walkResul
 			firstMoved = middle
 		}
 	}
-	// Pages the earlier pass read after the change, with the total this pass reads, hold the account as it is now:
-	// they are not asked for again.
-	for index, pg := range earlier.done {
-		if index > lastSame && pg.total == p.total && p.done[index] == nil {
-			p.done[index] = pg
-		}
-	}
+	// No page of the earlier pass after lastSame is kept: that pass kept only pages with its first total, read
+	// before the change, even when the total has since come back to it (one group removed, another added).
 	// The pages before lastSame as the earlier pass read them, then lastSame as this one did: its availableMore
 	// is today's. When everything moved, page 0 as this pass read it: a new read.
 	pages := append(before[:max(lastSame, 0):max(lastSame, 0)], p.done[max(lastSame, 0)])
 	if !pages[len(pages)-1].more {
 		return p.assemble(pages)
 	}
-	total := p.total
-	if total < 0 { // every page of this pass so far was kept from the earlier one
-		total = earlier.total
-	}
-	planned := pagesFor(total, p.l.pageSize)
+	// The search read at least one page (before holds page 0 at least), so this pass has its total.
+	planned := pagesFor(p.total, p.l.pageSize)
 	if planned > maxPages {
 		return nil, p.fatal(0, fmt.Sprintf("the total of %d %s would take more than %d pages",
-			total, p.l.many, maxPages))
+			p.total, p.l.many, maxPages))
 	}
-	p.total = total
 	return p.readFrom(ctx, pages, pages[len(pages)-1].index+1, planned)
 }
 
