@@ -39,6 +39,11 @@ func TestOneAccountSpelledSeveralWaysIsOneAccount(t *testing.T) {
 			t.Errorf("%q is taken for the same account as platform.kore.ai", other)
 		}
 	}
+	port8443, _ := kore.New(kore.Config{Host: "https://platform.kore.ai:8443", ClientID: "a", ClientSecret: "b"})
+	port9443, _ := kore.New(kore.Config{Host: "https://platform.kore.ai:9443", ClientID: "a", ClientSecret: "b"})
+	if kore.AccountIdentity(port8443) == kore.AccountIdentity(port9443) {
+		t.Error("one host on two ports is taken for one account")
+	}
 	http80, _ := kore.New(kore.Config{Host: "http://Kore.Example:80", ClientID: "a", ClientSecret: "b"})
 	http, _ := kore.New(kore.Config{Host: "http://kore.example", ClientID: "a", ClientSecret: "b"})
 	if kore.AccountIdentity(http80) != kore.AccountIdentity(http) {
