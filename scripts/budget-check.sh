@@ -23,43 +23,20 @@ readonly server_wait_seconds=30
 readonly client_id="budget-client"
 readonly client_secret="budget-secret"
 
-step() { printf '\n==> %s\n' "$*"; }
-fail() {
-	echo "budget-check: $*" >&2
-	exit 1
-}
+check_name=budget-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/kore-budget.XXXXXX")"
 server_pid=""
 
 stop_server() {
-	if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-		kill -TERM "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
+	stop_process "$server_pid"
 	server_pid=""
 }
+stop_started() { stop_server; }
+trap_end_check
 
-cleanup() {
-	local status=$?
-	stop_server
-	if [[ $status -ne 0 ]]; then
-		for log in "$scratch"/budget-*/apply.log "$scratch"/cached-[0-9]*/apply.log; do
-			[[ -s "$log" ]] || continue
-			echo "--- last lines of $log ---" >&2
-			tail -n 15 "$log" >&2
-		done
-	fi
-	rm -rf "$scratch"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-check_name=budget-check
-# shellcheck source=scripts/lib/local-applies.sh
-source "$repo_root/scripts/lib/local-applies.sh"
 prepare_local_cli
 
 # start_server NAME starts a server of its own (a new port is a new account: budgets of earlier parts do not carry

@@ -24,38 +24,21 @@ readonly client_id="contact-client"
 readonly client_secret="contact-secret"
 readonly server_wait_seconds=30
 
-step() { printf '\n==> %s\n' "$*"; }
-fail() {
-	echo "first-contact-check: $*" >&2
-	exit 1
-}
+check_name=first-contact-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
 
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/kore-contact.XXXXXX")"
 server_pids=()
 
-cleanup() {
-	local status=$?
+stop_started() {
+	local pid
 	for pid in "${server_pids[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
+		stop_process "$pid"
 	done
-	if [[ $status -ne 0 ]]; then
-		for log in "$scratch"/*/apply.log; do
-			[[ -s "$log" ]] || continue
-			echo "--- last lines of $log ---" >&2
-			tail -n 15 "$log" >&2
-		done
-	fi
-	rm -rf "$scratch"
-	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_end_check
 
-check_name=first-contact-check
-# shellcheck source=scripts/lib/local-applies.sh
-source "$repo_root/scripts/lib/local-applies.sh"
 prepare_local_cli
 
 # start_server NAME FLAGS... starts a server of its own (a new port is a new account) logging to

@@ -26,11 +26,9 @@ readonly client_id="fleet-client"
 readonly client_secret="fleet-secret"
 readonly redis_password="fleet-R3dis-pass-5b7e"
 
-step() { printf '\n==> %s\n' "$*"; }
-fail() {
-	echo "fleet-check: $*" >&2
-	exit 1
-}
+check_name=fleet-check
+# shellcheck source=scripts/lib/local-applies.sh
+source "$repo_root/scripts/lib/local-applies.sh"
 
 if ! redis_server="$(command -v redis-server)"; then
 	echo "fleet-check skipped: redis-server is not installed (apt-get install -y redis-server)."
@@ -45,38 +43,20 @@ redis_pid=""
 redis_port=""
 
 stop_server() {
-	if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-		kill -TERM "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
+	stop_process "$server_pid"
 	server_pid=""
 }
 
 kill_redis() {
-	if [[ -n "$redis_pid" ]] && kill -0 "$redis_pid" 2>/dev/null; then
-		kill -KILL "$redis_pid" 2>/dev/null || true
-		wait "$redis_pid" 2>/dev/null || true
-	fi
+	stop_process "$redis_pid" KILL
 	redis_pid=""
 }
 
-cleanup() {
-	local status=$?
+stop_started() {
 	stop_server
 	kill_redis
-	if [[ $status -ne 0 ]]; then
-		for log in "$scratch"/*/apply.log; do
-			[[ -s "$log" ]] || continue
-			echo "--- last lines of $log ---" >&2
-			tail -n 15 "$log" >&2
-		done
-	fi
-	rm -rf "$scratch"
-	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_end_check
 
 # start_redis starts redis-server on a free loopback port, its password in a file rather than on the command line.
 start_redis() {
@@ -115,9 +95,6 @@ CONF
 
 rcli() { REDISCLI_AUTH="$redis_password" "$redis_cli" --no-auth-warning -h 127.0.0.1 -p "$redis_port" "$@"; }
 
-check_name=fleet-check
-# shellcheck source=scripts/lib/local-applies.sh
-source "$repo_root/scripts/lib/local-applies.sh"
 prepare_local_cli
 
 step "Starting redis-server ($("$redis_server" --version | awk '{print $3}')) with a password"

@@ -1,11 +1,50 @@
 # Shared by the checks that run real `terraform apply` processes against cmd/kore-local-api (budget-check.sh,
-# fleet-check.sh, first-contact-check.sh). Source it after setting:
+# fleet-check.sh, first-contact-check.sh). Source it after setting check_name (the check's name in messages, e.g.
+# "budget-check"); its functions use, when they run:
 #
 #   repo_root, scratch      the repository and the check's temporary directory
-#   check_name              the check's name, for messages ("budget-check")
 #   client_id, client_secret the credentials the local server accepts
 #   groups                  (for check_applies) how many groups every apply must read
-#   step, fail              the check's own progress and failure functions
+#   stop_started            (for end_check) the check's function that stops the processes it started
+
+step() { printf '\n==> %s\n' "$*"; }
+
+fail() {
+	echo "$check_name: $*" >&2
+	exit 1
+}
+
+# stop_process PID [SIGNAL] stops a process the check started (SIGTERM unless told) and waits for it to end.
+stop_process() {
+	local pid="$1" signal="${2:-TERM}"
+	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+		kill "-$signal" "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+}
+
+# end_check is every check's EXIT trap: it stops what the check started, prints the last lines of each apply's log
+# when the check failed, and removes $scratch. trap_end_check sets it, and makes SIGINT and SIGTERM end the check
+# through it.
+end_check() {
+	local status=$? log
+	stop_started
+	if [[ $status -ne 0 ]]; then
+		for log in "$scratch"/*/apply.log; do
+			[[ -s "$log" ]] || continue
+			echo "--- last lines of $log ---" >&2
+			tail -n 15 "$log" >&2
+		done
+	fi
+	rm -rf "$scratch"
+	exit "$status"
+}
+
+trap_end_check() {
+	trap end_check EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
 
 # prepare_local_cli ensures a Terraform CLI (terraform_bin), builds the provider and the local server into $scratch,
 # points Terraform at the provider through a dev_overrides CLI configuration (no init), and leaves the provider only
