@@ -242,3 +242,42 @@ func TestAnItemWithoutAnIDEndsTheRead(t *testing.T) {
 		})
 	}
 }
+
+// A first page that reports a total of 0 still sets the total every later page is held to: a page 1 reporting 4
+// groups is a change during the read, read again from the start and then refused, not a total set afresh; with
+// inexact reads allowed, page 1 is named, and page 2, back at 0, agrees with page 0.
+func TestAFirstTotalOfZeroIsHeldToo(t *testing.T) {
+	requests := 0
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Query().Get("offset") {
+		case "0":
+			_, _ = w.Write([]byte(`{"total":0,"availableMore":true,"groups":[{"_id":"g-a","gN":"A"},{"_id":"g-b","gN":"B"}]}`))
+		case "1":
+			_, _ = w.Write([]byte(`{"total":4,"availableMore":true,"groups":[{"_id":"g-c","gN":"C"},{"_id":"g-d","gN":"D"}]}`))
+		default:
+			_, _ = w.Write([]byte(`{"total":0,"availableMore":false,"groups":[{"_id":"g-e","gN":"E"}]}`))
+		}
+	}))
+	t.Cleanup(server.Close)
+	list, err := newTestClient(t, testConfig(server, nil)).ListGroups(context.Background(), 2)
+	var pageErr *kore.PaginationError
+	if !errors.As(err, &pageErr) || !strings.Contains(pageErr.Reason, "not the 0 of the pages read before it") {
+		t.Fatalf("ListGroups = %v, %v; want a *PaginationError saying the total changed from 0", list, err)
+	}
+	if requests != 4 {
+		t.Errorf("%d requests, want 4: pages 0 and 1, twice", requests)
+	}
+
+	cfg := testConfig(server, nil)
+	cfg.AllowInexactReads = true
+	list, err = newTestClient(t, cfg).ListGroups(context.Background(), 2)
+	if err != nil {
+		t.Fatalf("ListGroups with inexact reads allowed: %v", err)
+	}
+	if !slices.ContainsFunc(list.Warnings, func(w string) bool { return strings.Contains(w, "groups page 1: its total is 4") }) ||
+		slices.ContainsFunc(list.Warnings, func(w string) bool { return strings.Contains(w, "groups page 2") }) {
+		t.Errorf("warnings %q, want page 1 named for its total of 4 and page 2 not named", list.Warnings)
+	}
+}
