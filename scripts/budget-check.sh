@@ -19,7 +19,6 @@ readonly pages=40
 readonly page_size=50
 readonly groups=$((pages * page_size))
 readonly rate_limit=60
-readonly server_wait_seconds=30
 readonly client_id="budget-client"
 readonly client_secret="budget-secret"
 
@@ -39,26 +38,12 @@ trap_end_check
 
 prepare_local_cli
 
-# start_server NAME starts a server of its own (a new port is a new account: budgets of earlier parts do not carry
-# over) logging to $scratch/NAME.server.log, and sets KORE_HOST.
+# start_server NAME starts a server of its own allowing rate_limit requests a minute, and sets KORE_HOST.
 start_server() {
-	local name=$1 url_file="$scratch/$1.url"
-	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
-		-client-id "$client_id" -client-secret "$client_secret" \
-		-rate-limit "$rate_limit" -rate-window 1m -url-file "$url_file" \
-		>"$scratch/$name.server.log" 2>&1 &
-	server_pid=$!
-	local deadline=$((SECONDS + server_wait_seconds))
-	until [[ -s "$url_file" ]]; do
-		kill -0 "$server_pid" 2>/dev/null || fail "the local server exited before it was ready"
-		((SECONDS < deadline)) || fail "the local server did not start within ${server_wait_seconds}s"
-		sleep 0.2
-	done
-	KORE_HOST="$(tr -d '[:space:]' <"$url_file")"
-	export KORE_HOST
+	start_local_server "$1" -rate-limit "$rate_limit" -rate-window 1m
+	export KORE_HOST="$server_url"
 }
 
-requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
 refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
 
 # workdir NAME makes a configuration reading every group and printing how many it got.

@@ -22,7 +22,6 @@ readonly page_size=50
 readonly groups=$((pages * page_size))
 readonly client_id="contact-client"
 readonly client_secret="contact-secret"
-readonly server_wait_seconds=30
 
 check_name=first-contact-check
 # shellcheck source=scripts/lib/local-applies.sh
@@ -41,24 +40,11 @@ trap_end_check
 
 prepare_local_cli
 
-# start_server NAME FLAGS... starts a server of its own (a new port is a new account) logging to
-# $scratch/NAME.server.log, and prints its URL.
+# start_server NAME FLAGS... starts a server of its own (a new port is a new account) and sets server_url.
 start_server() {
-	local name=$1 url_file="$scratch/$1.url"
-	shift
-	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
-		-client-id "$client_id" -client-secret "$client_secret" -url-file "$url_file" "$@" \
-		>"$scratch/$name.server.log" 2>&1 &
-	server_pids+=($!)
-	local deadline=$((SECONDS + server_wait_seconds))
-	until [[ -s "$url_file" ]]; do
-		((SECONDS < deadline)) || fail "the local server $name did not start within ${server_wait_seconds}s"
-		sleep 0.2
-	done
-	tr -d '[:space:]' <"$url_file"
+	start_local_server "$@"
+	server_pids+=("$server_pid")
 }
-
-requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
 
 # workdir NAME HOST makes a configuration reading every group of HOST with its own cache directory (its own
 # machine's budget), printing how many groups it got and their digest.
@@ -91,14 +77,16 @@ TF
 }
 
 step "Part 2 (in the background): the per-minute text under HTTP 400, 30 requests a minute allowed"
-minute_url="$(start_server minute -rate-limit 30 -rate-window 1m -rate-limit-status 400 -rate-limit-text per-minute)"
+start_server minute -rate-limit 30 -rate-window 1m -rate-limit-status 400 -rate-limit-text per-minute
+minute_url="$server_url"
 workdir minute "$minute_url"
 minute_started=$SECONDS
 apply minute &
 minute_pid=$!
 
 step "Part 1: six applies of a $pages-page account that changes every 3 s"
-busy_url="$(start_server busy -churn 3s -latency 100ms)"
+start_server busy -churn 3s -latency 100ms
+busy_url="$server_url"
 succeeded=0
 for i in 1 2 3 4 5 6; do
 	workdir "busy-$i" "$busy_url"
@@ -120,7 +108,8 @@ echo "$succeeded of 6 applies succeeded; the server served $changes states"
 ((succeeded >= 4)) || fail "only $succeeded of 6 applies succeeded, want at least 4"
 
 step "Part 3: every answer is the hourly rate-limit text"
-hour_url="$(start_server hour -hour-spent -rate-limit-status 400)"
+start_server hour -hour-spent -rate-limit-status 400
+hour_url="$server_url"
 workdir hour "$hour_url"
 started=$SECONDS
 if apply hour; then

@@ -21,7 +21,6 @@ readonly pages=40
 readonly page_size=50
 readonly groups=$((pages * page_size))
 readonly rate_limit=60
-readonly server_wait_seconds=30
 readonly client_id="fleet-client"
 readonly client_secret="fleet-secret"
 readonly redis_password="fleet-R3dis-pass-5b7e"
@@ -102,27 +101,14 @@ start_redis
 echo "redis-server on 127.0.0.1:$redis_port"
 export KORE_REDIS_URL="redis://:$redis_password@127.0.0.1:$redis_port/0"
 
-# start_server NAME [FLAGS...] starts a server of its own (a new port is a new account: budgets of earlier parts
-# do not carry over) logging to $scratch/NAME.server.log, and sets KORE_HOST.
+# start_server NAME [FLAGS...] starts a server of its own allowing rate_limit requests a minute, and sets KORE_HOST.
 start_server() {
-	local name=$1 url_file="$scratch/$1.url"
+	local name=$1
 	shift
-	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
-		-client-id "$client_id" -client-secret "$client_secret" \
-		-rate-limit "$rate_limit" -rate-window 1m -url-file "$url_file" "$@" \
-		>"$scratch/$name.server.log" 2>&1 &
-	server_pid=$!
-	local deadline=$((SECONDS + server_wait_seconds))
-	until [[ -s "$url_file" ]]; do
-		kill -0 "$server_pid" 2>/dev/null || fail "the local server exited before it was ready"
-		((SECONDS < deadline)) || fail "the local server did not start within ${server_wait_seconds}s"
-		sleep 0.2
-	done
-	KORE_HOST="$(tr -d '[:space:]' <"$url_file")"
-	export KORE_HOST
+	start_local_server "$name" -rate-limit "$rate_limit" -rate-window 1m "$@"
+	export KORE_HOST="$server_url"
 }
 
-requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
 refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
 
 # machine NAME makes a configuration reading every group, with a cache_dir of its own: one machine.

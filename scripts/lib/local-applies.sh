@@ -78,6 +78,28 @@ RC
 	export KORE_CLIENT_SECRET="$client_secret"
 }
 
+# start_local_server NAME [FLAGS...] starts a local server of its own (a new port is a new account: the budgets of
+# earlier parts do not carry over), logging to $scratch/NAME.server.log, and waits until it listens: server_pid is
+# its process, server_url its URL. It runs in the calling shell, so that the check can stop what it started.
+start_local_server() {
+	local name=$1 url_file="$scratch/$1.url"
+	shift
+	"$scratch/bin/kore-local-api" -addr 127.0.0.1:0 -groups "$groups" -users 2 \
+		-client-id "$client_id" -client-secret "$client_secret" -url-file "$url_file" "$@" \
+		>"$scratch/$name.server.log" 2>&1 &
+	server_pid=$!
+	local deadline=$((SECONDS + 30))
+	until [[ -s "$url_file" ]]; do
+		kill -0 "$server_pid" 2>/dev/null || fail "the local server $name exited before it was ready"
+		((SECONDS < deadline)) || fail "the local server $name did not start within 30s"
+		sleep 0.2
+	done
+	server_url="$(tr -d '[:space:]' <"$url_file")"
+}
+
+# requests NAME counts the requests the local server NAME answered.
+requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
+
 # apply NAME runs terraform apply in $scratch/NAME, its output in $scratch/NAME/apply.log.
 apply() {
 	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
