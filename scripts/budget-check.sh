@@ -44,7 +44,6 @@ start_server() {
 	export KORE_HOST="$server_url"
 }
 
-refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
 
 # workdir NAME makes a configuration reading every group and printing how many it got.
 workdir() {

@@ -109,7 +109,6 @@ start_server() {
 	export KORE_HOST="$server_url"
 }
 
-refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
 
 # machine NAME makes a configuration reading every group, with a cache_dir of its own: one machine.
 machine() {

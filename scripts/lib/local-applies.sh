@@ -100,6 +100,9 @@ start_local_server() {
 # requests NAME counts the requests the local server NAME answered.
 requests() { grep -c 'msg=request' "$scratch/$1.server.log" || true; }
 
+# refusals NAME counts the requests the local server NAME refused as over its rate limit.
+refusals() { grep -c 'msg=request.*status=429' "$scratch/$1.server.log" || true; }
+
 # apply NAME runs terraform apply in $scratch/NAME, its output in $scratch/NAME/apply.log.
 apply() {
 	(cd "$scratch/$1" && "$terraform_bin" apply -auto-approve -input=false -no-color >apply.log 2>&1)
